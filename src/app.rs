@@ -1,0 +1,62 @@
+use crate::pages::{
+    analytics::AnalyticsLayout, login::LoginPage, not_found::NotFound, overview::OverviewTab,
+    placeholder::NotBuiltYet,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The HTML document around the app. ECharts comes from our own assets, before the hydration
+/// script so that charts can draw as soon as the page hydrates.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en" class="dark">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <script src="/vendor/echarts.min.js" defer></script>
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="min-h-screen bg-background text-foreground antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/flowpilot-analytics.css" />
+        <Title text="FlowPilot Analytics" />
+        <Router>
+            // Async SSR: the HTML is sent once the tab's data is in it, so the page is
+            // complete without JavaScript.
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view=LoginPage />
+                <ParentRoute path=path!("/analytics") view=AnalyticsLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=OverviewTab ssr=SsrMode::Async />
+                    <Route
+                        path=path!("coverage")
+                        view=|| view! { <NotBuiltYet tab="Coverage" /> }
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("flow-quality")
+                        view=|| view! { <NotBuiltYet tab="Flow quality" /> }
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("psa") view=|| view! { <NotBuiltYet tab="PSA" /> } ssr=SsrMode::Async />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

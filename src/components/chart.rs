@@ -1,0 +1,30 @@
+//! A box that an ECharts chart (built with `charming`) draws into after hydration. Effects do
+//! not run on the server, so the SSR HTML carries only the box; each chart's data is also
+//! rendered as a table beside it, so nothing depends on the drawing.
+
+use crate::model::OverviewDay;
+use leptos::prelude::*;
+
+/// What to draw: plain data, so the same value can be rendered on the server and drawn in the
+/// browser.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChartSpec {
+    /// Sessions, resolved and escalated per day.
+    OverviewTrend(Vec<OverviewDay>),
+}
+
+#[component]
+pub fn Chart(id: &'static str, label: &'static str, spec: ChartSpec) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        let spec = StoredValue::new(spec);
+        Effect::new(move |_| spec.with_value(|spec| crate::charts::draw(id, spec)));
+        let resize = window_event_listener(leptos::ev::resize, move |_| {
+            spec.with_value(|spec| crate::charts::draw(id, spec))
+        });
+        on_cleanup(move || resize.remove());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = spec;
+    view! { <div id=id role="img" aria-label=label class="chart-box h-72 w-full"></div> }
+}

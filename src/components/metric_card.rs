@@ -1,0 +1,47 @@
+use leptos::prelude::*;
+
+/// One KPI: a label over a large value, with an optional hint below.
+#[component]
+pub fn MetricCard(
+    label: &'static str,
+    value: String,
+    #[prop(optional, into)] hint: Option<String>,
+) -> impl IntoView {
+    view! {
+        <div class="glass-card-static p-4" role="group" aria-label=label>
+            <p class="text-xs uppercase tracking-wide text-muted-foreground">{label}</p>
+            <p class="mt-1 text-2xl font-semibold tabular-nums" data-metric=label>
+                {value}
+            </p>
+            {hint.map(|hint| view! { <p class="mt-1 text-xs text-muted-foreground">{hint}</p> })}
+        </div>
+    }
+}
+
+/// `0.823` → `"82.3%"`.
+pub fn percent(rate: f64) -> String {
+    format!("{:.1}%", rate * 100.0)
+}
+
+/// A value that may be absent (no sessions to average over) shows as an em dash.
+pub fn or_dash(value: Option<f64>, format: impl Fn(f64) -> String) -> String {
+    value.map(format).unwrap_or_else(|| "—".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_shows_one_decimal() {
+        assert_eq!(percent(0.823), "82.3%");
+        assert_eq!(percent(0.0), "0.0%");
+        assert_eq!(percent(1.0), "100.0%");
+    }
+
+    #[test]
+    fn missing_values_show_a_dash() {
+        assert_eq!(or_dash(None, |v| v.to_string()), "—");
+        assert_eq!(or_dash(Some(2.5), |v| format!("{v} min")), "2.5 min");
+    }
+}

@@ -1,0 +1,23 @@
+//! FlowPilot Analytics: the analytics page for team admins, one crate built twice — the server
+//! (`ssr`) and the WASM that hydrates it in the browser (`hydrate`).
+
+#![recursion_limit = "256"]
+
+pub mod app;
+pub mod components;
+pub mod error;
+pub mod model;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+#[cfg(feature = "hydrate")]
+mod charts;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,176 @@
+//! The response shapes of SPEC.md §3 and the inputs they are asked for with. Shared by the
+//! server (queries, JSON API) and the browser (server function results).
+
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+use std::{fmt, str::FromStr};
+
+/// The analytics window: the period starts `days()` days before now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Period {
+    #[serde(rename = "7d")]
+    Days7,
+    #[default]
+    #[serde(rename = "30d")]
+    Days30,
+    #[serde(rename = "90d")]
+    Days90,
+}
+
+impl Period {
+    pub const ALL: [Period; 3] = [Period::Days7, Period::Days30, Period::Days90];
+
+    pub fn days(self) -> i32 {
+        match self {
+            Period::Days7 => 7,
+            Period::Days30 => 30,
+            Period::Days90 => 90,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Period::Days7 => "7d",
+            Period::Days30 => "30d",
+            Period::Days90 => "90d",
+        }
+    }
+
+    /// Reads an optional query value: absent or empty means the default (30d).
+    pub fn parse_param(value: Option<&str>) -> Result<Self, AppError> {
+        match value.map(str::trim) {
+            None | Some("") => Ok(Period::default()),
+            Some(text) => text.parse(),
+        }
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Period {
+    type Err = AppError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Period::ALL.into_iter().find(|p| p.as_str() == text).ok_or_else(|| {
+            AppError::validation(format!(
+                "Unknown period \"{}\". Allowed values: 7d, 30d, 90d.",
+                truncate_for_message(text)
+            ))
+        })
+    }
+}
+
+/// Echoes user input back in an error message without letting it grow the response.
+pub fn truncate_for_message(text: &str) -> String {
+    const MAX: usize = 40;
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+/// Rounds to 3 decimals, the precision of every rate in SPEC.md.
+pub fn round3(value: f64) -> f64 {
+    (value * 1000.0).round() / 1000.0
+}
+
+/// `part ÷ total` rounded to 3 decimals; 0 when there is nothing to divide.
+pub fn rate(part: i64, total: i64) -> f64 {
+    if total <= 0 {
+        0.0
+    } else {
+        round3(part as f64 / total as f64)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverviewDay {
+    pub date: String,
+    pub sessions: i64,
+    pub resolved: i64,
+    pub escalated: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DomainCount {
+    pub domain: String,
+    pub session_count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverviewResponse {
+    pub total_sessions: i64,
+    pub resolved_sessions: i64,
+    pub escalated_sessions: i64,
+    pub resolution_rate: f64,
+    pub escalation_rate: f64,
+    pub guided_rate: f64,
+    pub avg_confidence: Option<f64>,
+    pub avg_resolution_minutes: Option<f64>,
+    pub matched_flow_rate: f64,
+    pub daily_trend: Vec<OverviewDay>,
+    pub top_domains: Vec<DomainCount>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn period_parses_the_three_allowed_values() {
+        assert_eq!("7d".parse::<Period>().unwrap(), Period::Days7);
+        assert_eq!("30d".parse::<Period>().unwrap(), Period::Days30);
+        assert_eq!("90d".parse::<Period>().unwrap(), Period::Days90);
+        assert_eq!(Period::Days90.days(), 90);
+    }
+
+    #[test]
+    fn period_defaults_to_30d_when_absent_or_empty() {
+        assert_eq!(Period::parse_param(None).unwrap(), Period::Days30);
+        assert_eq!(Period::parse_param(Some("")).unwrap(), Period::Days30);
+    }
+
+    #[test]
+    fn unknown_period_is_a_validation_error_naming_the_allowed_values() {
+        for bad in ["1d", "30", "30D", "365d", "-7d", "7d;drop"] {
+            let err = bad.parse::<Period>().unwrap_err();
+            assert_eq!(err.status_code(), 422, "{bad}");
+            let message = err.to_string();
+            assert!(message.contains("7d, 30d, 90d"), "{message}");
+        }
+    }
+
+    #[test]
+    fn long_input_is_truncated_in_the_message() {
+        let long = "x".repeat(500);
+        let message = long.parse::<Period>().unwrap_err().to_string();
+        assert!(message.len() < 120, "{message}");
+    }
+
+    #[test]
+    fn period_round_trips_through_serde_as_its_query_value() {
+        assert_eq!(serde_json::to_string(&Period::Days7).unwrap(), "\"7d\"");
+        assert_eq!(serde_json::from_str::<Period>("\"90d\"").unwrap(), Period::Days90);
+    }
+
+    #[test]
+    fn rate_is_rounded_to_three_decimals_and_zero_without_sessions() {
+        assert_eq!(rate(1, 3), 0.333);
+        assert_eq!(rate(2, 3), 0.667);
+        assert_eq!(rate(5, 5), 1.0);
+        assert_eq!(rate(0, 7), 0.0);
+        assert_eq!(rate(0, 0), 0.0);
+        assert_eq!(rate(3, 0), 0.0);
+        assert_eq!(rate(1, 8), 0.125);
+    }
+
+    #[test]
+    fn round3_rounds_half_away_from_zero() {
+        assert_eq!(round3(0.1235), 0.124);
+        assert_eq!(round3(12.3456), 12.346);
+    }
+}

@@ -1,0 +1,7 @@
+//! One file per page or tab, each with its thin server functions on top.
+
+pub mod analytics;
+pub mod login;
+pub mod not_found;
+pub mod overview;
+pub mod placeholder;

@@ -1,0 +1,47 @@
+//! Runtime configuration from the environment. Site settings (address, asset paths) live in
+//! `Leptos.toml`; see `.env.example` for every variable read here.
+
+use std::env;
+
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub database_url: String,
+    /// Requests per minute each user may make to each analytics endpoint.
+    pub rate_limit_per_minute: u32,
+    /// Marks the session cookie `Secure`; turn off only for plain-HTTP local development.
+    pub secure_cookies: bool,
+    pub database_max_connections: u32,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/flowpilot_analytics";
+
+impl AppConfig {
+    pub fn from_env() -> Result<Self, String> {
+        Ok(AppConfig {
+            database_url: env::var("DATABASE_URL")
+                .unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_owned()),
+            rate_limit_per_minute: parse_var("FLOWPILOT_RATE_LIMIT_PER_MINUTE", 15)?,
+            secure_cookies: parse_var("FLOWPILOT_SECURE_COOKIES", true)?,
+            database_max_connections: parse_var("FLOWPILOT_DB_MAX_CONNECTIONS", 10)?,
+        })
+    }
+
+    /// Settings for tests: the SPEC limit of 15/min and cookies usable over plain HTTP.
+    pub fn for_tests() -> Self {
+        AppConfig {
+            database_url: String::new(),
+            rate_limit_per_minute: 15,
+            secure_cookies: false,
+            database_max_connections: 5,
+        }
+    }
+}
+
+fn parse_var<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
+    match env::var(name) {
+        Ok(text) if !text.trim().is_empty() => {
+            text.trim().parse().map_err(|_| format!("{name}={text:?} is not a valid value"))
+        }
+        _ => Ok(default),
+    }
+}

@@ -1,0 +1,14 @@
+//! Everything that only exists on the server: configuration, state, sign-in, rate limiting,
+//! the JSON API, the command line, demo data and the SQL behind every metric.
+
+pub mod api;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod errors;
+pub mod queries;
+pub mod rate_limit;
+pub mod request_id;
+pub mod router;
+pub mod seed;
+pub mod state;

@@ -1,0 +1,91 @@
+//! Overview tab (SPEC §3 `OverviewResponse`): three statements over the account's sessions in
+//! the window — totals, the zero-filled day series, the top five domains.
+
+use super::Window;
+use crate::{
+    error::AppError,
+    model::{rate, round3, DomainCount, OverviewDay, OverviewResponse},
+};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct Totals {
+    total_sessions: i64,
+    resolved_sessions: i64,
+    escalated_sessions: i64,
+    guided_sessions: i64,
+    matched_sessions: i64,
+    avg_confidence: Option<f64>,
+    avg_resolution_minutes: Option<f64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct DayRow {
+    date: String,
+    sessions: i64,
+    resolved: i64,
+    escalated: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct DomainRow {
+    domain: String,
+    session_count: i64,
+}
+
+pub async fn overview(
+    pool: &PgPool,
+    account_id: Uuid,
+    window: Window,
+) -> Result<OverviewResponse, AppError> {
+    let totals: Totals = sqlx::query_as(include_str!("overview_totals.sql"))
+        .bind(account_id)
+        .bind(window.since)
+        .bind(window.until)
+        .fetch_one(pool)
+        .await?;
+    let days: Vec<DayRow> = sqlx::query_as(include_str!("daily_sessions.sql"))
+        .bind(account_id)
+        .bind(window.since)
+        .bind(window.until)
+        .fetch_all(pool)
+        .await?;
+    let domains: Vec<DomainRow> = sqlx::query_as(include_str!("top_domains.sql"))
+        .bind(account_id)
+        .bind(window.since)
+        .bind(window.until)
+        .fetch_all(pool)
+        .await?;
+
+    let total = totals.total_sessions;
+    Ok(OverviewResponse {
+        total_sessions: total,
+        resolved_sessions: totals.resolved_sessions,
+        escalated_sessions: totals.escalated_sessions,
+        resolution_rate: rate(totals.resolved_sessions, total),
+        escalation_rate: rate(totals.escalated_sessions, total),
+        guided_rate: rate(totals.guided_sessions, total),
+        avg_confidence: totals.avg_confidence.map(round3),
+        avg_resolution_minutes: totals.avg_resolution_minutes.map(round1),
+        matched_flow_rate: rate(totals.matched_sessions, total),
+        daily_trend: days
+            .into_iter()
+            .map(|d| OverviewDay {
+                date: d.date,
+                sessions: d.sessions,
+                resolved: d.resolved,
+                escalated: d.escalated,
+            })
+            .collect(),
+        top_domains: domains
+            .into_iter()
+            .map(|d| DomainCount { domain: d.domain, session_count: d.session_count })
+            .collect(),
+    })
+}
+
+/// Minutes are shown to a tenth.
+fn round1(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
+}

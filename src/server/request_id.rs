@@ -1,0 +1,32 @@
+//! A request id for every request: returned in `x-request-id`, written in every error body and
+//! every error log line, so a user's report finds its log line.
+
+use axum::{extract::Request, http::HeaderValue, middleware::Next, response::Response};
+use uuid::Uuid;
+
+tokio::task_local! {
+    static REQUEST_ID: String;
+}
+
+/// The id of the request being handled, or a fresh one outside a request (CLI, tests).
+pub fn current() -> String {
+    REQUEST_ID.try_with(Clone::clone).unwrap_or_else(|_| Uuid::new_v4().to_string())
+}
+
+pub async fn middleware(request: Request, next: Next) -> Response {
+    let id = Uuid::new_v4().to_string();
+    let mut response = REQUEST_ID.scope(id.clone(), next.run(request)).await;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
+}
+
+/// The id to print with an error: the one already logged for an internal error, else this
+/// request's.
+pub fn current_for(error: &crate::error::AppError) -> String {
+    match error {
+        crate::error::AppError::Internal { request_id } => request_id.clone(),
+        _ => current(),
+    }
+}

@@ -1,0 +1,27 @@
+use super::{config::AppConfig, rate_limit::RateLimiter};
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use sqlx::PgPool;
+use std::sync::Arc;
+
+/// Shared by every handler; server functions read it with `expect_context::<AppState>()`.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: PgPool,
+    pub config: Arc<AppConfig>,
+    pub limiter: Arc<RateLimiter>,
+}
+
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, pool: PgPool, config: AppConfig) -> Self {
+        let limiter = Arc::new(RateLimiter::per_minute(config.rate_limit_per_minute));
+        AppState { leptos_options, pool, config: Arc::new(config), limiter }
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

@@ -1,0 +1,93 @@
+//! Helpers shared by the integration tests: the real router over the test's own database,
+//! users and signed-in cookies, and requests sent with `tower::ServiceExt::oneshot`.
+#![allow(dead_code, reason = "each test file uses its own subset")]
+
+use axum::{body::Body, http::Request, Router};
+use flowpilot_analytics::server::{auth, config::AppConfig, router, state::AppState};
+use http_body_util::BodyExt;
+use sqlx::PgPool;
+use tower::ServiceExt;
+use uuid::{uuid, Uuid};
+
+pub const ACCOUNT_A: Uuid = uuid!("aaaaaaaa-0000-0000-0000-000000000001");
+pub const ACCOUNT_B: Uuid = uuid!("bbbbbbbb-0000-0000-0000-000000000001");
+pub const PASSWORD: &str = "correct horse battery";
+
+pub fn app(pool: PgPool) -> Router {
+    app_with(pool, AppConfig::for_tests())
+}
+
+pub fn app_with(pool: PgPool, config: AppConfig) -> Router {
+    let options = leptos::prelude::get_configuration(Some("Leptos.toml"))
+        .expect("Leptos.toml")
+        .leptos_options;
+    router::build(AppState::new(options, pool, config))
+}
+
+pub async fn user(pool: &PgPool, email: &str, role: &str, account: Option<Uuid>) -> Uuid {
+    let hash = auth::hash_password(PASSWORD).unwrap();
+    sqlx::query_scalar(
+        "INSERT INTO users (email, password_hash, role, account_id) VALUES ($1, $2, $3, $4)
+         RETURNING id",
+    )
+    .bind(email)
+    .bind(hash)
+    .bind(role)
+    .bind(account)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+/// A `Cookie` header value for a fresh sign-in session of `user_id`.
+pub async fn cookie_for(pool: &PgPool, user_id: Uuid) -> String {
+    let token = auth::create_session(pool, user_id).await.unwrap();
+    format!("{}={token}", auth::SESSION_COOKIE)
+}
+
+pub async fn admin_cookie(pool: &PgPool, account: Uuid) -> String {
+    let email = format!("admin-{}@example.com", Uuid::new_v4());
+    let id = user(pool, &email, "team_admin", Some(account)).await;
+    cookie_for(pool, id).await
+}
+
+pub struct TestResponse {
+    pub status: u16,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+pub async fn send(app: &Router, request: Request<Body>) -> TestResponse {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+pub async fn get(app: &Router, path: &str, cookie: Option<&str>) -> TestResponse {
+    let mut request = Request::get(path);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    send(app, request.body(Body::empty()).unwrap()).await
+}
+
+pub async fn post(app: &Router, path: &str, content_type: &str, body: &str) -> TestResponse {
+    let request = Request::post(path)
+        .header("content-type", content_type)
+        .body(Body::from(body.to_owned()))
+        .unwrap();
+    send(app, request).await
+}
