@@ -4,7 +4,7 @@
 use crate::{components::chart::ChartSpec, model::OverviewDay};
 use charming::{
     component::{Axis, Grid, Legend},
-    element::{AxisType, Tooltip, Trigger},
+    element::{AxisLabel, AxisType, ItemStyle, LineStyle, SplitLine, TextStyle, Tooltip, Trigger},
     series::Line,
     Chart, WasmRenderer,
 };
@@ -12,6 +12,8 @@ use charming::{
 const SESSIONS: &str = "#60a5fa";
 const RESOLVED: &str = "#34d399";
 const ESCALATED: &str = "#f43f5e";
+const GRID_LINE: &str = "#1e293b";
+const LABEL: &str = "#94a3b8";
 
 pub fn draw(id: &str, spec: &ChartSpec) {
     let Some(element) = leptos::prelude::document().get_element_by_id(id) else {
@@ -36,15 +38,26 @@ fn overview_trend(days: &[OverviewDay]) -> Chart {
             .name(name)
             .smooth(true)
             .show_symbol(false)
-            .item_style(charming::element::ItemStyle::new().color(color))
+            .item_style(ItemStyle::new().color(color))
             .data(days.iter().map(pick).collect::<Vec<i64>>())
     };
     Chart::new()
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
-        .legend(Legend::new().text_style(charming::element::TextStyle::new().color("#cbd5e1")))
-        .grid(Grid::new().left(40).right(16).top(36).bottom(28))
-        .x_axis(Axis::new().type_(AxisType::Category).data(labels))
-        .y_axis(Axis::new().type_(AxisType::Value).min_interval(1))
+        .legend(Legend::new().top(0).text_style(TextStyle::new().color(LABEL)))
+        .grid(Grid::new().left(40).right(16).top(40).bottom(28))
+        .x_axis(
+            Axis::new()
+                .type_(AxisType::Category)
+                .axis_label(AxisLabel::new().color(LABEL))
+                .data(labels),
+        )
+        .y_axis(
+            Axis::new()
+                .type_(AxisType::Value)
+                .min_interval(1)
+                .axis_label(AxisLabel::new().color(LABEL))
+                .split_line(SplitLine::new().line_style(LineStyle::new().color(GRID_LINE))),
+        )
         .series(series("Sessions", SESSIONS, |d| d.sessions))
         .series(series("Resolved", RESOLVED, |d| d.resolved))
         .series(series("Escalated", ESCALATED, |d| d.escalated))

@@ -5,10 +5,7 @@ use serde::{de::DeserializeOwned, Serialize};
 /// Shows a tab's data once its resource resolves: `ready` for the data, [`ErrorView`] for an
 /// error, a quiet placeholder meanwhile.
 #[component]
-pub fn AsyncView<T, V>(
-    resource: Resource<Result<T, AppError>>,
-    ready: fn(T) -> V,
-) -> impl IntoView
+pub fn AsyncView<T, V>(resource: Resource<Result<T, AppError>>, ready: fn(T) -> V) -> impl IntoView
 where
     T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
     V: IntoView + 'static,

@@ -1,7 +1,7 @@
 //! Reusable pieces of the analytics page.
 
 pub mod async_view;
+pub mod chart;
 pub mod error_view;
 pub mod metric_card;
 pub mod tabs;
-pub mod chart;

@@ -79,9 +79,7 @@ where
         body(state, admin).await
     }
     .await;
-    if let (Err(error), Some(response)) =
-        (&result, use_context::<leptos_axum::ResponseOptions>())
-    {
+    if let (Err(error), Some(response)) = (&result, use_context::<leptos_axum::ResponseOptions>()) {
         response.set_status(
             StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
         );

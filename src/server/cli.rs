@@ -132,9 +132,8 @@ async fn serve(pool: PgPool, config: AppConfig) -> Result<(), String> {
     let addr = options.site_addr;
     let state = AppState::new(options, pool.clone(), config);
     spawn_housekeeping(state.clone());
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("binding {addr}: {e}"))?;
+    let listener =
+        tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("binding {addr}: {e}"))?;
     tracing::info!("serving FlowPilot Analytics at http://{addr}");
     axum::serve(listener, router::build(state))
         .with_graceful_shutdown(async {

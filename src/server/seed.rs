@@ -26,22 +26,138 @@ struct DomainProfile {
 }
 
 const DOMAINS: [DomainProfile; 12] = [
-    DomainProfile { name: "Email", weight: 18, flows: &["Outlook won't sync", "Shared mailbox access", "Mail flow / NDR triage", "Calendar permissions", "Mobile mail setup", "Phishing report"], resolve: 0.82, escalate: 0.06, minutes: 18.0, confidence: 0.82 },
-    DomainProfile { name: "VPN", weight: 12, flows: &["VPN client won't connect", "Split tunnel DNS", "MFA prompt loop"], resolve: 0.68, escalate: 0.14, minutes: 26.0, confidence: 0.71 },
-    DomainProfile { name: "Printers", weight: 10, flows: &["Print queue stuck", "Driver reinstall"], resolve: 0.74, escalate: 0.09, minutes: 22.0, confidence: 0.74 },
-    DomainProfile { name: "Network", weight: 9, flows: &["Wi-Fi drops", "No internet at site", "DHCP exhaustion", "Switch port down"], resolve: 0.55, escalate: 0.24, minutes: 41.0, confidence: 0.63 },
-    DomainProfile { name: "Microsoft 365", weight: 11, flows: &["License assignment", "Teams won't sign in", "OneDrive sync errors", "SharePoint permissions", "Password reset"], resolve: 0.79, escalate: 0.08, minutes: 16.0, confidence: 0.8 },
-    DomainProfile { name: "Active Directory", weight: 7, flows: &["Account lockout", "Group policy not applying"], resolve: 0.71, escalate: 0.12, minutes: 24.0, confidence: 0.72 },
-    DomainProfile { name: "Backup", weight: 5, flows: &["Backup job failed"], resolve: 0.46, escalate: 0.31, minutes: 55.0, confidence: 0.55 },
-    DomainProfile { name: "Endpoint Security", weight: 6, flows: &["Defender alert triage", "EDR agent offline", "Quarantine release"], resolve: 0.62, escalate: 0.2, minutes: 33.0, confidence: 0.66 },
-    DomainProfile { name: "Hardware", weight: 6, flows: &["Laptop won't boot", "Docking station", "Monitor no signal", "Battery health", "Keyboard / mouse"], resolve: 0.66, escalate: 0.18, minutes: 38.0, confidence: 0.69 },
-    DomainProfile { name: "Software Install", weight: 7, flows: &["Line-of-business app install", "Adobe licensing"], resolve: 0.77, escalate: 0.07, minutes: 20.0, confidence: 0.76 },
-    DomainProfile { name: "Phones (VoIP)", weight: 5, flows: &[], resolve: 0.41, escalate: 0.34, minutes: 47.0, confidence: 0.48 },
-    DomainProfile { name: "Licensing", weight: 4, flows: &[], resolve: 0.58, escalate: 0.22, minutes: 29.0, confidence: 0.52 },
+    DomainProfile {
+        name: "Email",
+        weight: 18,
+        flows: &[
+            "Outlook won't sync",
+            "Shared mailbox access",
+            "Mail flow / NDR triage",
+            "Calendar permissions",
+            "Mobile mail setup",
+            "Phishing report",
+        ],
+        resolve: 0.82,
+        escalate: 0.06,
+        minutes: 18.0,
+        confidence: 0.82,
+    },
+    DomainProfile {
+        name: "VPN",
+        weight: 12,
+        flows: &["VPN client won't connect", "Split tunnel DNS", "MFA prompt loop"],
+        resolve: 0.68,
+        escalate: 0.14,
+        minutes: 26.0,
+        confidence: 0.71,
+    },
+    DomainProfile {
+        name: "Printers",
+        weight: 10,
+        flows: &["Print queue stuck", "Driver reinstall"],
+        resolve: 0.74,
+        escalate: 0.09,
+        minutes: 22.0,
+        confidence: 0.74,
+    },
+    DomainProfile {
+        name: "Network",
+        weight: 9,
+        flows: &["Wi-Fi drops", "No internet at site", "DHCP exhaustion", "Switch port down"],
+        resolve: 0.55,
+        escalate: 0.24,
+        minutes: 41.0,
+        confidence: 0.63,
+    },
+    DomainProfile {
+        name: "Microsoft 365",
+        weight: 11,
+        flows: &[
+            "License assignment",
+            "Teams won't sign in",
+            "OneDrive sync errors",
+            "SharePoint permissions",
+            "Password reset",
+        ],
+        resolve: 0.79,
+        escalate: 0.08,
+        minutes: 16.0,
+        confidence: 0.8,
+    },
+    DomainProfile {
+        name: "Active Directory",
+        weight: 7,
+        flows: &["Account lockout", "Group policy not applying"],
+        resolve: 0.71,
+        escalate: 0.12,
+        minutes: 24.0,
+        confidence: 0.72,
+    },
+    DomainProfile {
+        name: "Backup",
+        weight: 5,
+        flows: &["Backup job failed"],
+        resolve: 0.46,
+        escalate: 0.31,
+        minutes: 55.0,
+        confidence: 0.55,
+    },
+    DomainProfile {
+        name: "Endpoint Security",
+        weight: 6,
+        flows: &["Defender alert triage", "EDR agent offline", "Quarantine release"],
+        resolve: 0.62,
+        escalate: 0.2,
+        minutes: 33.0,
+        confidence: 0.66,
+    },
+    DomainProfile {
+        name: "Hardware",
+        weight: 6,
+        flows: &[
+            "Laptop won't boot",
+            "Docking station",
+            "Monitor no signal",
+            "Battery health",
+            "Keyboard / mouse",
+        ],
+        resolve: 0.66,
+        escalate: 0.18,
+        minutes: 38.0,
+        confidence: 0.69,
+    },
+    DomainProfile {
+        name: "Software Install",
+        weight: 7,
+        flows: &["Line-of-business app install", "Adobe licensing"],
+        resolve: 0.77,
+        escalate: 0.07,
+        minutes: 20.0,
+        confidence: 0.76,
+    },
+    DomainProfile {
+        name: "Phones (VoIP)",
+        weight: 5,
+        flows: &[],
+        resolve: 0.41,
+        escalate: 0.34,
+        minutes: 47.0,
+        confidence: 0.48,
+    },
+    DomainProfile {
+        name: "Licensing",
+        weight: 4,
+        flows: &[],
+        resolve: 0.58,
+        escalate: 0.22,
+        minutes: 29.0,
+        confidence: 0.52,
+    },
 ];
 
 /// Procedures that are organised under a category no session is classified into.
-const EXTRA_CATEGORY: (&str, &[&str]) = ("Onboarding", &["New starter checklist", "Leaver offboarding"]);
+const EXTRA_CATEGORY: (&str, &[&str]) =
+    ("Onboarding", &["New starter checklist", "Leaver offboarding"]);
 
 /// Share of sessions the engine could not classify.
 const UNMAPPED_SHARE: f64 = 0.05;
@@ -98,7 +214,11 @@ impl fmt::Display for DemoLogin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{}", self.report)?;
         writeln!(f, "Demo sign-in:  {}  /  {DEMO_PASSWORD}   (Northwind MSP)", self.admin_email)?;
-        writeln!(f, "Other account: {}  /  {DEMO_PASSWORD}   (Contoso IT)", self.other_admin_email)?;
+        writeln!(
+            f,
+            "Other account: {}  /  {DEMO_PASSWORD}   (Contoso IT)",
+            self.other_admin_email
+        )?;
         write!(f, "Technician:    {}  /  {DEMO_PASSWORD}   (sees 403)", self.technician_email)
     }
 }
@@ -182,7 +302,10 @@ async fn seed_account(
     now: DateTime<Utc>,
 ) -> Result<u64, AppError> {
     let mut rng = ChaCha8Rng::seed_from_u64(spec.rng_seed);
-    sqlx::query("DELETE FROM accounts WHERE name = $1").bind(&spec.name).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM accounts WHERE name = $1")
+        .bind(&spec.name)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query("DELETE FROM users WHERE lower(email) IN (lower($1), lower($2))")
         .bind(&spec.admin_email)
         .bind(&spec.technician_email)
@@ -415,7 +538,9 @@ impl GeneratedSession {
         out: &mut String,
     ) -> u64 {
         let Some(ticket) = &self.ticket else { return 0 };
-        let at = |minutes: i64| (self.resolved_at.unwrap_or(self.created_at) + Duration::minutes(minutes)).min(now);
+        let at = |minutes: i64| {
+            (self.resolved_at.unwrap_or(self.created_at) + Duration::minutes(minutes)).min(now)
+        };
         let mut rows = Vec::new();
         if rng.gen_bool(0.8) {
             rows.push(("note_posted", None, at(2)));
@@ -471,7 +596,11 @@ async fn flush(
     .await
 }
 
-async fn copy_csv(conn: &mut PgConnection, statement: &str, csv: &mut String) -> Result<(), AppError> {
+async fn copy_csv(
+    conn: &mut PgConnection,
+    statement: &str,
+    csv: &mut String,
+) -> Result<(), AppError> {
     if csv.is_empty() {
         return Ok(());
     }

@@ -1,0 +1,39 @@
+import { test as base, expect, type Page } from '@playwright/test';
+
+/** `test` whose page fails the test on any uncaught error in the page (a hydration panic, say). */
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await use(page);
+    expect(errors, 'uncaught errors in the page').toEqual([]);
+  },
+});
+
+export const PASSWORD = 'flowpilot-demo';
+export const NORTHWIND_ADMIN = 'admin@northwind.example';
+export const CONTOSO_ADMIN = 'admin@contoso.example';
+export const NORTHWIND_TECH = 'tech@northwind.example';
+
+/** Signs in through the form, starting from the page a visitor asked for. */
+export async function signIn(page: Page, email: string, path = '/analytics') {
+  await page.goto(path);
+  await expect(page).toHaveURL(/\/login\?next=/);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** The value shown on a KPI card. */
+export function metric(page: Page, label: string) {
+  return page.getByRole('group', { name: label, exact: true }).locator('[data-metric]');
+}
+
+/** The JSON API's answer for the signed-in user (the page's cookies come along). */
+export async function overviewApi(page: Page, period: string) {
+  const response = await page.request.get(`/api/v1/analytics/flowpilot?period=${period}`);
+  expect(response.status()).toBe(200);
+  return response.json();
+}
+
+export const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;

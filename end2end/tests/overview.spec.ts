@@ -1,0 +1,142 @@
+import { expect } from '@playwright/test';
+import {
+  test,
+  CONTOSO_ADMIN,
+  NORTHWIND_ADMIN,
+  NORTHWIND_TECH,
+  metric,
+  overviewApi,
+  percent,
+  signIn,
+} from './helpers';
+
+test('a signed-out visitor signs in and lands on the Overview with its numbers', async ({
+  page,
+}) => {
+  await signIn(page, NORTHWIND_ADMIN);
+  await expect(page).toHaveURL(/\/analytics$/);
+  await expect(page.getByRole('link', { name: 'Overview' })).toHaveAttribute('aria-current', 'page');
+
+  const api = await overviewApi(page, '30d');
+  expect(api.total_sessions).toBeGreaterThan(0);
+  await expect(metric(page, 'Sessions')).toHaveText(String(api.total_sessions));
+  await expect(metric(page, 'Resolution rate')).toHaveText(percent(api.resolution_rate));
+  await expect(metric(page, 'Escalation rate')).toHaveText(percent(api.escalation_rate));
+  await expect(metric(page, 'Guided rate')).toHaveText(percent(api.guided_rate));
+  await expect(metric(page, 'Matched-flow rate')).toHaveText(percent(api.matched_flow_rate));
+
+  const domains = page.getByRole('list', { name: 'Top domains' }).getByRole('listitem');
+  await expect(domains).toHaveCount(5);
+  await expect(domains.first()).toContainText(api.top_domains[0].domain);
+});
+
+test('the period selector changes the numbers and stays in the URL', async ({ page }) => {
+  await signIn(page, NORTHWIND_ADMIN);
+  const week = await overviewApi(page, '7d');
+  const quarter = await overviewApi(page, '90d');
+  expect(quarter.total_sessions).toBeGreaterThan(week.total_sessions);
+
+  await page.getByRole('link', { name: '7d', exact: true }).click();
+  await expect(page).toHaveURL(/period=7d/);
+  await expect(metric(page, 'Sessions')).toHaveText(String(week.total_sessions));
+
+  await page.getByRole('link', { name: '90d', exact: true }).click();
+  await expect(page).toHaveURL(/period=90d/);
+  await expect(metric(page, 'Sessions')).toHaveText(String(quarter.total_sessions));
+  await expect(page.getByRole('link', { name: '90d', exact: true })).toHaveAttribute(
+    'aria-current',
+    'true',
+  );
+
+  // A link reproduces the view.
+  await page.reload();
+  await expect(metric(page, 'Sessions')).toHaveText(String(quarter.total_sessions));
+});
+
+test('tab links keep the period and every tab is routed', async ({ page }) => {
+  await signIn(page, NORTHWIND_ADMIN, '/analytics?period=7d');
+  await expect(page).toHaveURL(/\/analytics\?period=7d$/);
+  for (const [name, path] of [
+    ['Coverage', '/analytics/coverage'],
+    ['Flow Quality', '/analytics/flow-quality'],
+    ['PSA', '/analytics/psa'],
+  ]) {
+    await page.getByRole('link', { name, exact: true }).click();
+    await expect(page).toHaveURL(new RegExp(`${path}\\?period=7d$`));
+    await expect(page.getByRole('link', { name, exact: true })).toHaveAttribute(
+      'aria-current',
+      'page',
+    );
+    await expect(page.getByText('This tab is not built yet.')).toBeVisible();
+  }
+  await page.getByRole('link', { name: 'Overview', exact: true }).click();
+  await expect(page).toHaveURL(/\/analytics\?period=7d$/);
+  await expect(metric(page, 'Sessions')).toBeVisible();
+});
+
+test('the daily trend is drawn after hydration and listed for everyone', async ({
+  page,
+  javaScriptEnabled,
+}) => {
+  await signIn(page, NORTHWIND_ADMIN, '/analytics?period=7d');
+  const api = await overviewApi(page, '7d');
+  const chart = page.getByRole('img', { name: 'Daily sessions, resolved and escalated' });
+  if (javaScriptEnabled) {
+    await expect(chart.locator('canvas').first()).toBeVisible();
+  } else {
+    await expect(chart).toBeAttached();
+    await expect(chart.locator('canvas')).toHaveCount(0);
+  }
+  await page.getByText('Daily numbers').click();
+  const rows = page.getByRole('table', { name: 'Sessions by day' }).locator('tbody tr');
+  await expect(rows).toHaveCount(api.daily_trend.length);
+  const last = api.daily_trend[api.daily_trend.length - 1];
+  await expect(rows.last()).toContainText(last.date);
+});
+
+test('each account sees only its own numbers', async ({ browser }) => {
+  const northwind = await browser.newPage();
+  const contoso = await browser.newPage();
+  await signIn(northwind, NORTHWIND_ADMIN);
+  await signIn(contoso, CONTOSO_ADMIN);
+  const north = await overviewApi(northwind, '90d');
+  const cont = await overviewApi(contoso, '90d');
+  expect(north.total_sessions).not.toBe(cont.total_sessions);
+
+  await contoso.goto('/analytics?period=90d');
+  await expect(metric(contoso, 'Sessions')).toHaveText(String(cont.total_sessions));
+  await northwind.goto('/analytics?period=90d');
+  await expect(metric(northwind, 'Sessions')).toHaveText(String(north.total_sessions));
+  await northwind.close();
+  await contoso.close();
+});
+
+test('a wrong password is refused with a message', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(NORTHWIND_ADMIN);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Invalid email or password.');
+  await expect(page).toHaveURL(/\/login\?error=invalid/);
+});
+
+test('a technician gets a 403 page', async ({ page }) => {
+  await page.goto('/analytics');
+  await page.getByLabel('Email').fill(NORTHWIND_TECH);
+  await page.getByLabel('Password').fill('flowpilot-demo');
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname === '/analytics'),
+    page.getByRole('button', { name: 'Sign in' }).click(),
+  ]);
+  expect(response.status()).toBe(403);
+  await expect(page.getByRole('heading', { name: '403 · Forbidden' })).toBeVisible();
+});
+
+test('signing out ends the session', async ({ page }) => {
+  await signIn(page, NORTHWIND_ADMIN);
+  await expect(metric(page, 'Sessions')).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto('/analytics');
+  await expect(page).toHaveURL(/\/login\?next=/);
+});
