@@ -19,11 +19,13 @@ cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warn
 echo; echo "==> Unit and database integration tests"
 # #[sqlx::test] makes a fresh database per test through this one.
 ensure_db flowpilot_test
-DATABASE_URL="$pg_base/flowpilot_test" cargo test --features ssr
+cargo test --features ssr --no-run
+# Bounded, so a hung test fails the run instead of eating CI's budget.
+DATABASE_URL="$pg_base/flowpilot_test" timeout 15m cargo test --features ssr
 
 echo; echo "==> End-to-end tests (Playwright, Debian Chromium)"
 cargo leptos build
 ensure_db flowpilot_e2e
 export E2E_DATABASE_URL="$pg_base/flowpilot_e2e"
 DATABASE_URL="$E2E_DATABASE_URL" target/debug/flowpilot-analytics seed --demo
-cd end2end && npx playwright test
+cd end2end && timeout 15m npx playwright test

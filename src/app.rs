@@ -1,6 +1,6 @@
 use crate::pages::{
-    analytics::AnalyticsLayout, login::LoginPage, not_found::NotFound, overview::OverviewTab,
-    placeholder::NotBuiltYet,
+    analytics::AnalyticsLayout, coverage::CoverageTab, flow_quality::FlowQualityTab,
+    login::LoginPage, not_found::NotFound, overview::OverviewTab, placeholder::NotBuiltYet,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -44,16 +44,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage />
                 <ParentRoute path=path!("/analytics") view=AnalyticsLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=OverviewTab ssr=SsrMode::Async />
-                    <Route
-                        path=path!("coverage")
-                        view=|| view! { <NotBuiltYet tab="Coverage" /> }
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=path!("flow-quality")
-                        view=|| view! { <NotBuiltYet tab="Flow quality" /> }
-                        ssr=SsrMode::Async
-                    />
+                    <Route path=path!("coverage") view=CoverageTab ssr=SsrMode::Async />
+                    <Route path=path!("flow-quality") view=FlowQualityTab ssr=SsrMode::Async />
                     <Route path=path!("psa") view=|| view! { <NotBuiltYet tab="PSA" /> } ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>

@@ -116,6 +116,81 @@ pub struct OverviewResponse {
     pub top_domains: Vec<DomainCount>,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoverageDomainRow {
+    pub domain: String,
+    pub flow_count: i64,
+    pub session_count: i64,
+    pub resolution_rate: f64,
+    pub escalation_rate: f64,
+    pub guided_rate: f64,
+    pub avg_resolution_minutes: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoverageResponse {
+    pub domains: Vec<CoverageDomainRow>,
+    pub unmapped_session_count: i64,
+    pub total_domains: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowQualityRow {
+    pub flow_id: String,
+    pub name: String,
+    pub tree_type: String,
+    pub usage_count: i64,
+    pub success_rate: Option<f64>,
+    pub last_matched_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub avg_confidence: Option<f64>,
+    pub quality_score: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowQualityResponse {
+    pub flows: Vec<FlowQualityRow>,
+    pub top_performers: Vec<FlowQualityRow>,
+    pub needs_attention: Vec<FlowQualityRow>,
+}
+
+/// Who is looking and where the main FlowPilot app (flow editor) lives; loaded once per page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageContext {
+    pub account_name: String,
+    pub email: String,
+    /// Base URL of the FlowPilot app, without a trailing slash ("" = this origin).
+    pub app_url: String,
+}
+
+impl PageContext {
+    pub fn flow_editor(&self, flow_id: &str) -> String {
+        format!("{}/trees/{}/edit", self.app_url, encode_component(flow_id))
+    }
+
+    pub fn new_flow(&self, category: &str) -> String {
+        format!("{}/trees/new?category={}", self.app_url, encode_component(category))
+    }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub fn encode_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(byte as char)
+            }
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
+}
+
+/// Minutes are reported to a tenth.
+pub fn round1(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +241,20 @@ mod tests {
         assert_eq!(rate(0, 0), 0.0);
         assert_eq!(rate(3, 0), 0.0);
         assert_eq!(rate(1, 8), 0.125);
+    }
+
+    #[test]
+    fn links_to_the_flowpilot_app_are_encoded() {
+        let context = PageContext {
+            account_name: "A".into(),
+            email: "a@b.c".into(),
+            app_url: "https://app.example".into(),
+        };
+        assert_eq!(
+            context.new_flow("Phones (VoIP)"),
+            "https://app.example/trees/new?category=Phones%20%28VoIP%29"
+        );
+        assert_eq!(context.flow_editor("abc-1"), "https://app.example/trees/abc-1/edit");
     }
 
     #[test]

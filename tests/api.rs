@@ -1,5 +1,5 @@
-//! The Overview through HTTP: the JSON endpoint, its server function and the SSR page, with
-//! the rules every analytics endpoint follows (auth, account scope, 422, 429).
+//! The analytics over HTTP: each data source's JSON endpoint and server function, and the
+//! rules every one of them follows (auth, account scope, 422, 429, error shape).
 
 mod common;
 
@@ -9,6 +9,14 @@ use sqlx::PgPool;
 
 const OVERVIEW: &str = "/api/v1/analytics/flowpilot";
 const OVERVIEW_FN: &str = "/api/analytics/overview";
+
+/// Every data source: its REST path and its server function path.
+const SOURCES: [(&str, &str); 2] =
+    [(OVERVIEW, OVERVIEW_FN), ("/api/v1/analytics/flowpilot/coverage", "/api/analytics/coverage")];
+
+fn all_paths() -> impl Iterator<Item = &'static str> {
+    SOURCES.iter().flat_map(|(rest, server_fn)| [*rest, *server_fn])
+}
 
 #[sqlx::test(fixtures("recent_sessions"))]
 async fn overview_json_has_the_spec_shape_and_only_the_callers_account(pool: PgPool) {
@@ -41,20 +49,39 @@ async fn overview_json_has_the_spec_shape_and_only_the_callers_account(pool: PgP
 }
 
 #[sqlx::test(fixtures("recent_sessions"))]
-async fn the_server_function_returns_the_same_numbers(pool: PgPool) {
+async fn each_server_function_returns_the_same_numbers_as_its_endpoint(pool: PgPool) {
     let a = admin_cookie(&pool, ACCOUNT_A).await;
     let app = app(pool);
-    let rest = get(&app, &format!("{OVERVIEW}?period=90d"), Some(&a)).await.json();
-    let server_fn = get(&app, &format!("{OVERVIEW_FN}?period=90d"), Some(&a)).await;
-    assert_eq!(server_fn.status, 200, "{}", server_fn.body);
-    assert_eq!(server_fn.json(), rest);
+    for (rest, server_fn) in SOURCES {
+        let rest = get(&app, &format!("{rest}?period=90d"), Some(&a)).await;
+        assert_eq!(rest.status, 200, "{}", rest.body);
+        let server_fn = get(&app, &format!("{server_fn}?period=90d"), Some(&a)).await;
+        assert_eq!(server_fn.status, 200, "{}", server_fn.body);
+        assert_eq!(server_fn.json(), rest.json());
+    }
+}
+
+#[sqlx::test(fixtures("recent_sessions"))]
+async fn coverage_json_is_scoped_to_the_caller(pool: PgPool) {
+    let a = admin_cookie(&pool, ACCOUNT_A).await;
+    let b = admin_cookie(&pool, ACCOUNT_B).await;
+    let app = app(pool);
+    let path = "/api/v1/analytics/flowpilot/coverage?period=7d";
+    let mine = get(&app, path, Some(&a)).await.json();
+    assert_eq!(mine["total_domains"], 2);
+    assert_eq!(mine["unmapped_session_count"], 0);
+    assert_eq!(mine["domains"][0]["domain"], "Email");
+    assert_eq!(mine["domains"][0]["flow_count"], 0);
+    let theirs = get(&app, path, Some(&b)).await.json();
+    assert_eq!(theirs["domains"].as_array().unwrap().len(), 1);
+    assert_eq!(theirs["domains"][0]["domain"], "Backup");
 }
 
 #[sqlx::test(fixtures("recent_sessions"))]
 async fn unknown_period_is_422_naming_the_allowed_values(pool: PgPool) {
     let a = admin_cookie(&pool, ACCOUNT_A).await;
     let app = app(pool);
-    for path in [format!("{OVERVIEW}?period=1y"), format!("{OVERVIEW_FN}?period=1y")] {
+    for path in all_paths().map(|p| format!("{p}?period=1y")) {
         let response = get(&app, &path, Some(&a)).await;
         assert_eq!(response.status, 422, "{path}: {}", response.body);
         let body = response.json();
@@ -68,6 +95,31 @@ async fn unknown_period_is_422_naming_the_allowed_values(pool: PgPool) {
 }
 
 #[sqlx::test(fixtures("recent_sessions"))]
+async fn unknown_flow_sort_is_422_and_known_sorts_order_the_flows(pool: PgPool) {
+    let a = admin_cookie(&pool, ACCOUNT_A).await;
+    sqlx::query(
+        "INSERT INTO trees (account_id, name, usage_count) VALUES ($1, 'Zulu', 0), ($1, 'Yankee', 0)",
+    )
+    .bind(ACCOUNT_A)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let app = app(pool);
+    for path in ["/api/v1/analytics/flowpilot/flow-quality", "/api/analytics/flow-quality"] {
+        let response = get(&app, &format!("{path}?sort=name"), Some(&a)).await;
+        assert_eq!(response.status, 422, "{}", response.body);
+        assert!(response.body.contains("quality, usage, success_rate"), "{}", response.body);
+    }
+    let flows = get(&app, "/api/v1/analytics/flowpilot/flow-quality?sort=usage", Some(&a)).await;
+    let body = flows.json();
+    let names: Vec<&str> =
+        body["flows"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Yankee", "Zulu"], "usage ties go by name");
+    assert_eq!(body["needs_attention"].as_array().unwrap().len(), 2, "never used");
+    assert_eq!(body["top_performers"].as_array().unwrap().len(), 0);
+}
+
+#[sqlx::test(fixtures("recent_sessions"))]
 async fn who_may_call_the_analytics(pool: PgPool) {
     let tech = user(&pool, "tech@example.com", "technician", Some(ACCOUNT_A)).await;
     let tech = cookie_for(&pool, tech).await;
@@ -75,7 +127,7 @@ async fn who_may_call_the_analytics(pool: PgPool) {
     let loner = cookie_for(&pool, loner).await;
     let app = app(pool);
 
-    for path in [OVERVIEW, OVERVIEW_FN] {
+    for path in all_paths() {
         let signed_out = get(&app, path, None).await;
         assert_eq!(signed_out.status, 401, "{path}: {}", signed_out.body);
         let forged = get(&app, path, Some("fp_session=not-a-real-token")).await;
@@ -121,52 +173,4 @@ async fn the_limit_is_configurable(pool: PgPool) {
     assert_eq!(get(&app, OVERVIEW, Some(&a)).await.status, 200);
     assert_eq!(get(&app, OVERVIEW, Some(&a)).await.status, 200);
     assert_eq!(get(&app, OVERVIEW, Some(&a)).await.status, 429);
-}
-
-#[sqlx::test(fixtures("recent_sessions"))]
-async fn the_ssr_page_already_contains_the_overview_numbers(pool: PgPool) {
-    let a = admin_cookie(&pool, ACCOUNT_A).await;
-    let app = app(pool);
-    let page = get(&app, "/analytics?period=7d", Some(&a)).await;
-    assert_eq!(page.status, 200);
-    let html = &page.body;
-    assert_eq!(metric(html, "Sessions"), "2");
-    assert_eq!(metric(html, "Resolution rate"), "50.0%");
-    assert_eq!(metric(html, "Avg confidence"), "0.70");
-    assert_eq!(metric(html, "Avg resolution time"), "30.0 min");
-    assert!(html.contains("overview-trend-chart"));
-    assert!(html.contains(r#"aria-current="page""#));
-
-    let ninety = get(&app, "/analytics?period=90d", Some(&a)).await.body;
-    assert_eq!(metric(&ninety, "Sessions"), "3");
-}
-
-#[sqlx::test(fixtures("recent_sessions"))]
-async fn a_bad_period_on_the_page_shows_the_message_with_422(pool: PgPool) {
-    let a = admin_cookie(&pool, ACCOUNT_A).await;
-    let app = app(pool);
-    let page = get(&app, "/analytics?period=forever", Some(&a)).await;
-    assert_eq!(page.status, 422);
-    assert!(page.body.contains("Allowed values: 7d, 30d, 90d."), "{}", page.body);
-}
-
-#[sqlx::test(fixtures("recent_sessions"))]
-async fn the_other_tabs_are_routed(pool: PgPool) {
-    let a = admin_cookie(&pool, ACCOUNT_A).await;
-    let app = app(pool);
-    for path in ["/analytics/coverage", "/analytics/flow-quality", "/analytics/psa"] {
-        let page = get(&app, path, Some(&a)).await;
-        assert_eq!(page.status, 200, "{path}");
-        assert!(page.body.contains("not built yet"), "{path}");
-    }
-    assert_eq!(get(&app, "/analytics/nope", Some(&a)).await.status, 404);
-}
-
-/// The text of the element marked `data-metric="{label}"` in server-rendered HTML.
-fn metric(html: &str, label: &str) -> String {
-    let marker = format!(r#"data-metric="{label}""#);
-    let start = html.find(&marker).unwrap_or_else(|| panic!("no {label} in {html}"));
-    let rest = &html[start..];
-    let open = rest.find('>').unwrap() + 1;
-    rest[open..open + rest[open..].find('<').unwrap()].to_owned()
 }

@@ -1,9 +1,26 @@
 //! The analytics page around the tabs: header, tab bar and period selector. The period lives in
 //! the URL (`?period=`), so a link reproduces the view and every tab reads the same value.
 
-use crate::{components::tabs::TabBar, model::Period};
-use leptos::prelude::*;
+use crate::{
+    components::tabs::TabBar,
+    error::AppError,
+    model::{PageContext, Period},
+};
+use leptos::{prelude::*, server_fn::codec::GetUrl};
 use leptos_router::{components::Outlet, hooks::use_query_map};
+
+#[server(input = GetUrl, prefix = "/api/session", endpoint = "context")]
+pub async fn get_page_context() -> Result<PageContext, AppError> {
+    use crate::server::{api::as_admin, queries::account::page_context};
+    as_admin(
+        |state, admin| async move { page_context(&state.pool, admin, &state.config.app_url).await },
+    )
+    .await
+}
+
+/// The page context, loaded once by the layout and shared by the tabs.
+#[derive(Clone, Copy)]
+pub struct PageContextResource(pub Resource<Result<PageContext, AppError>>);
 
 /// The raw `period` query value of the current URL ("" when absent): each tab hands it to its
 /// server function, which validates it.
@@ -14,6 +31,8 @@ pub fn use_period_param() -> Memo<String> {
 
 #[component]
 pub fn AnalyticsLayout() -> impl IntoView {
+    let context = Resource::new(|| (), |_| get_page_context());
+    provide_context(PageContextResource(context));
     view! {
         <div class="min-h-screen">
             <header class="border-b border-border">
@@ -21,6 +40,23 @@ pub fn AnalyticsLayout() -> impl IntoView {
                     <a href="/analytics" class="text-lg font-semibold tracking-tight">
                         "FlowPilot Analytics"
                     </a>
+                    <div class="flex items-center gap-4 text-sm">
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            context
+                                .await
+                                .map(|c| {
+                                    view! {
+                                        <span class="text-muted-foreground">
+                                            <span class="text-foreground">{c.account_name}</span>
+                                            " · "
+                                            {c.email}
+                                        </span>
+                                    }
+                                })
+                                .ok()
+                        })}
+                    </Suspense>
                     <form method="post" action="/api/v1/auth/logout">
                         <button
                             type="submit"
@@ -29,6 +65,7 @@ pub fn AnalyticsLayout() -> impl IntoView {
                             "Sign out"
                         </button>
                     </form>
+                    </div>
                 </div>
             </header>
             <main class="mx-auto max-w-6xl space-y-6 px-4 py-6">

@@ -7,7 +7,7 @@ use crate::{
         metric_card::{or_dash, percent, MetricCard},
     },
     error::AppError,
-    model::OverviewResponse,
+    model::{OverviewResponse, PageContext},
     pages::analytics::use_period_param,
 };
 use leptos::{prelude::*, server_fn::codec::GetUrl};
@@ -30,7 +30,7 @@ pub fn OverviewTab() -> impl IntoView {
     view! { <AsyncView resource ready=overview_view /> }
 }
 
-fn overview_view(data: OverviewResponse) -> AnyView {
+fn overview_view(data: OverviewResponse, _: PageContext) -> AnyView {
     let minutes = |m: f64| format!("{m:.1} min");
     view! {
         <section aria-label="Overview" class="space-y-6">

@@ -9,7 +9,10 @@ use super::{
 };
 use crate::{
     error::AppError,
-    model::{truncate_for_message, OverviewResponse, Period},
+    model::{
+        truncate_for_message, CoverageResponse, FlowQualityResponse, OverviewResponse, Period,
+    },
+    quality::FlowSort,
 };
 use axum::{
     body::Body,
@@ -61,6 +64,30 @@ pub async fn overview(
 ) -> Result<Json<OverviewResponse>, AppError> {
     let window = AnalyticsQuery::parse(raw.as_deref())?.window()?;
     Ok(Json(queries::overview::overview(&state.pool, admin.account_id, window).await?))
+}
+
+/// `GET /api/v1/analytics/flowpilot/coverage?period=7d|30d|90d`
+pub async fn coverage(
+    State(state): State<AppState>,
+    admin: Admin,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<CoverageResponse>, AppError> {
+    let window = AnalyticsQuery::parse(raw.as_deref())?.window()?;
+    Ok(Json(queries::coverage::coverage(&state.pool, admin.account_id, window).await?))
+}
+
+/// `GET /api/v1/analytics/flowpilot/flow-quality?period=…&sort=quality|usage|success_rate`
+pub async fn flow_quality(
+    State(state): State<AppState>,
+    admin: Admin,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<FlowQualityResponse>, AppError> {
+    let query = AnalyticsQuery::parse(raw.as_deref())?;
+    let window = query.window()?;
+    let sort = FlowSort::parse_param(query.get("sort"))?;
+    Ok(Json(
+        queries::flow_quality::flow_quality(&state.pool, admin.account_id, window, sort).await?,
+    ))
 }
 
 /// Runs a server function's body for the signed-in team admin. On error the HTTP status (and

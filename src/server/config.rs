@@ -11,6 +11,8 @@ pub struct AppConfig {
     /// Marks the session cookie `Secure`; turn off only for plain-HTTP local development.
     pub secure_cookies: bool,
     pub database_max_connections: u32,
+    /// Base URL of the main FlowPilot app, where the flow editor lives ("" = this origin).
+    pub app_url: String,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/flowpilot_analytics";
@@ -23,6 +25,10 @@ impl AppConfig {
             rate_limit_per_minute: parse_var("FLOWPILOT_RATE_LIMIT_PER_MINUTE", 15)?,
             secure_cookies: parse_var("FLOWPILOT_SECURE_COOKIES", true)?,
             database_max_connections: parse_var("FLOWPILOT_DB_MAX_CONNECTIONS", 10)?,
+            app_url: env::var("FLOWPILOT_APP_URL")
+                .unwrap_or_default()
+                .trim_end_matches('/')
+                .to_owned(),
         })
     }
 
@@ -33,6 +39,7 @@ impl AppConfig {
             rate_limit_per_minute: 15,
             secure_cookies: false,
             database_max_connections: 5,
+            app_url: "https://app.flowpilot.test".into(),
         }
     }
 }

@@ -25,6 +25,8 @@ pub fn build(state: AppState) -> Router {
         .route("/api/v1/auth/login", post(auth::login))
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/analytics/flowpilot", get(api::overview))
+        .route("/api/v1/analytics/flowpilot/coverage", get(api::coverage))
+        .route("/api/v1/analytics/flowpilot/flow-quality", get(api::flow_quality))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn(api::server_fn_arg_errors))

@@ -1,6 +1,9 @@
 //! The SQL behind each metric family, one file each. Every query takes the account id first
 //! and filters by it.
 
+pub mod account;
+pub mod coverage;
+pub mod flow_quality;
 pub mod overview;
 
 use crate::model::Period;

@@ -4,7 +4,7 @@
 use super::Window;
 use crate::{
     error::AppError,
-    model::{rate, round3, DomainCount, OverviewDay, OverviewResponse},
+    model::{rate, round1, round3, DomainCount, OverviewDay, OverviewResponse},
 };
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -83,9 +83,4 @@ pub async fn overview(
             .map(|d| DomainCount { domain: d.domain, session_count: d.session_count })
             .collect(),
     })
-}
-
-/// Minutes are shown to a tenth.
-fn round1(value: f64) -> f64 {
-    (value * 10.0).round() / 10.0
 }

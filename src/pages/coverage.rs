@@ -1,0 +1,120 @@
+//! Coverage tab: the per-domain heatmap that shows where flows are missing (SPEC §3 "Coverage").
+
+use crate::{
+    components::{
+        async_view::AsyncView,
+        heatmap::{escalation_level, flows_level, guided_level, resolution_level, Level},
+        metric_card::{or_dash, percent, MetricCard},
+    },
+    error::AppError,
+    model::{CoverageDomainRow, CoverageResponse, PageContext},
+    pages::analytics::use_period_param,
+};
+use leptos::{prelude::*, server_fn::codec::GetUrl};
+
+#[server(input = GetUrl, prefix = "/api/analytics", endpoint = "coverage")]
+pub async fn get_coverage(#[server(default)] period: String) -> Result<CoverageResponse, AppError> {
+    use crate::server::{api::as_admin, api::AnalyticsQuery, queries::coverage::coverage};
+    as_admin(|state, admin| async move {
+        coverage(&state.pool, admin.account_id, AnalyticsQuery::window_for(&period)?).await
+    })
+    .await
+}
+
+#[component]
+pub fn CoverageTab() -> impl IntoView {
+    let period = use_period_param();
+    let resource = Resource::new(move || period.get(), get_coverage);
+    view! { <AsyncView resource ready=coverage_view /> }
+}
+
+const HEADERS: [&str; 7] =
+    ["Domain", "Flows", "Sessions", "Resolution %", "Escalation %", "Guided %", "Avg resolution"];
+
+fn coverage_view(data: CoverageResponse, context: PageContext) -> AnyView {
+    let summary = view! {
+        <div class="grid grid-cols-2 gap-4 md:grid-cols-4">
+            <MetricCard label="Domains" value=data.total_domains.to_string() />
+            <MetricCard
+                label="Unmapped sessions"
+                value=data.unmapped_session_count.to_string()
+                hint="No problem domain"
+            />
+        </div>
+    };
+    let body = if data.domains.is_empty() {
+        view! {
+            <p class="p-6 text-center text-sm text-muted-foreground">
+                "No classified sessions in this period."
+            </p>
+        }
+        .into_any()
+    } else {
+        view! {
+            <div class="overflow-x-auto">
+                <table class="w-full min-w-[44rem] text-sm tabular-nums">
+                    <caption class="sr-only">"Coverage by problem domain"</caption>
+                    <thead class="text-left text-xs uppercase tracking-wide text-muted-foreground">
+                        <tr>
+                            {HEADERS
+                                .map(|h| view! { <th scope="col" class="px-3 py-2 font-medium">{h}</th> })
+                                .to_vec()}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {data
+                            .domains
+                            .into_iter()
+                            .map(|row| view! { <DomainRow row context=context.clone() /> })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <section aria-label="Coverage" class="space-y-4">
+            {summary}
+            <div class="glass-card-static">{body}</div>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn DomainRow(row: CoverageDomainRow, context: PageContext) -> impl IntoView {
+    let create_flow = (row.flow_count == 0).then(|| {
+        view! {
+            <a
+                class="ml-2 underline decoration-dotted hover:text-foreground"
+                href=context.new_flow(&row.domain)
+            >
+                "Create flow"
+            </a>
+        }
+    });
+    view! {
+        <tr class="border-t border-border">
+            <th scope="row" class="px-3 py-2 text-left font-medium">{row.domain.clone()}</th>
+            <Cell level=flows_level(row.flow_count)>{row.flow_count}{create_flow}</Cell>
+            <td class="px-3 py-2">{row.session_count}</td>
+            <Cell level=resolution_level(row.resolution_rate)>{percent(row.resolution_rate)}</Cell>
+            <Cell level=escalation_level(row.escalation_rate)>{percent(row.escalation_rate)}</Cell>
+            <Cell level=guided_level(row.guided_rate)>{percent(row.guided_rate)}</Cell>
+            <td class="px-3 py-2">
+                {or_dash(row.avg_resolution_minutes, |m| format!("{m:.1} min"))}
+            </td>
+        </tr>
+    }
+}
+
+/// A heatmap cell: coloured by its level, and always showing its value as text.
+#[component]
+fn Cell(level: Level, children: Children) -> impl IntoView {
+    view! {
+        <td class=format!("px-3 py-2 {}", level.classes()) data-level=level.name()>
+            {children()}
+        </td>
+    }
+}

@@ -1,0 +1,289 @@
+//! Flow quality tab: every flow scored, the best and the ones that need attention
+//! (SPEC §3 "Flow quality"). Fetched once per period; sorting happens on the page, from the
+//! URL (`?sort=<column>&dir=asc|desc`), so header links work without JavaScript and instantly
+//! with it.
+
+use crate::{
+    components::{
+        async_view::AsyncView,
+        heatmap::score_level,
+        metric_card::{or_dash, percent},
+    },
+    error::AppError,
+    model::{FlowQualityResponse, FlowQualityRow, PageContext},
+    pages::analytics::use_period_param,
+    quality::{sort_rows, Column, TOP_N},
+};
+use leptos::{prelude::*, server_fn::codec::GetUrl};
+use leptos_router::hooks::use_query_map;
+use std::collections::HashSet;
+
+#[server(input = GetUrl, prefix = "/api/analytics", endpoint = "flow-quality")]
+pub async fn get_flow_quality(
+    #[server(default)] period: String,
+    #[server(default)] sort: String,
+) -> Result<FlowQualityResponse, AppError> {
+    use crate::{
+        quality::FlowSort,
+        server::{
+            api::{as_admin, AnalyticsQuery},
+            queries::flow_quality::flow_quality,
+        },
+    };
+    as_admin(|state, admin| async move {
+        let window = AnalyticsQuery::window_for(&period)?;
+        let sort = FlowSort::parse_param(Some(&sort))?;
+        flow_quality(&state.pool, admin.account_id, window, sort).await
+    })
+    .await
+}
+
+#[component]
+pub fn FlowQualityTab() -> impl IntoView {
+    let period = use_period_param();
+    let resource = Resource::new(move || period.get(), |p| get_flow_quality(p, String::new()));
+    view! { <AsyncView resource ready=flow_quality_view /> }
+}
+
+/// The table's sort, read from the URL.
+#[derive(Clone, Copy, PartialEq)]
+struct TableSort {
+    column: Column,
+    descending: bool,
+}
+
+fn use_table_sort() -> Memo<TableSort> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        let query = query.read();
+        let column = Column::from_key(&query.get("sort").unwrap_or_default());
+        let descending = match query.get("dir").as_deref() {
+            Some("asc") => false,
+            Some("desc") => true,
+            _ => column.default_descending(),
+        };
+        TableSort { column, descending }
+    })
+}
+
+fn flow_quality_view(data: FlowQualityResponse, context: PageContext) -> AnyView {
+    if data.flows.is_empty() {
+        return view! {
+            <section aria-label="Flow quality" class="glass-card-static p-6 text-center">
+                <p class="text-sm text-muted-foreground">"This account has no active flows yet."</p>
+            </section>
+        }
+        .into_any();
+    }
+    let mut by_score = data.flows.clone();
+    sort_rows(&mut by_score, Column::Quality, true);
+    let top: HashSet<String> = by_score.iter().take(TOP_N).map(|f| f.flow_id.clone()).collect();
+    let bottom: HashSet<String> = by_score
+        .iter()
+        .rev()
+        .take(TOP_N)
+        .filter(|f| !top.contains(&f.flow_id))
+        .map(|f| f.flow_id.clone())
+        .collect();
+    let flagged: HashSet<String> = data.needs_attention.iter().map(|f| f.flow_id.clone()).collect();
+    let marks = StoredValue::new(RowMarks { top, bottom, flagged });
+    let flows = StoredValue::new(data.flows);
+    let context = StoredValue::new(context);
+    let sort = use_table_sort();
+
+    view! {
+        <section aria-label="Flow quality" class="space-y-4">
+            <div class="grid gap-4 md:grid-cols-2">
+                <FlowList
+                    title="Top performers"
+                    flows=data.top_performers
+                    context=context.get_value()
+                    empty="No flow was used in this period."
+                />
+                <FlowList
+                    title="Needs attention"
+                    flows=data.needs_attention
+                    context=context.get_value()
+                    empty="Every flow is doing fine."
+                />
+            </div>
+            <div class="glass-card-static overflow-x-auto">
+                <table class="w-full min-w-[48rem] text-sm tabular-nums">
+                    <caption class="sr-only">"Flow quality"</caption>
+                    <thead class="text-left text-xs uppercase tracking-wide text-muted-foreground">
+                        <tr>
+                            {Column::ALL
+                                .into_iter()
+                                .map(|column| view! { <SortHeader column sort /> })
+                                .collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            let TableSort { column, descending } = sort.get();
+                            let mut rows = flows.get_value();
+                            sort_rows(&mut rows, column, descending);
+                            rows.into_iter()
+                                .map(|row| {
+                                    view! {
+                                        <FlowRow
+                                            row
+                                            marks=marks
+                                            context=context.get_value()
+                                        />
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+struct RowMarks {
+    top: HashSet<String>,
+    bottom: HashSet<String>,
+    flagged: HashSet<String>,
+}
+
+#[component]
+fn SortHeader(column: Column, sort: Memo<TableSort>) -> impl IntoView {
+    let period = use_period_param();
+    let state = move || {
+        let current = sort.get();
+        (current.column == column).then_some(current.descending)
+    };
+    let href = move || {
+        let descending = match state() {
+            Some(descending) => !descending,
+            None => column.default_descending(),
+        };
+        let mut href = format!(
+            "/analytics/flow-quality?sort={}&dir={}",
+            column.key(),
+            if descending { "desc" } else { "asc" }
+        );
+        let period = period.get();
+        if !period.is_empty() {
+            href.push_str(&format!("&period={}", crate::model::encode_component(&period)));
+        }
+        href
+    };
+    let aria_sort = move || match state() {
+        Some(true) => "descending",
+        Some(false) => "ascending",
+        None => "none",
+    };
+    let arrow = move || match state() {
+        Some(true) => " ↓",
+        Some(false) => " ↑",
+        None => "",
+    };
+    view! {
+        <th scope="col" class="px-3 py-2 font-medium" aria-sort=aria_sort>
+            <a href=href class="hover:text-foreground">
+                {column.label()}
+                <span aria-hidden="true">{arrow}</span>
+            </a>
+        </th>
+    }
+}
+
+#[component]
+fn FlowRow(
+    row: FlowQualityRow,
+    marks: StoredValue<RowMarks>,
+    context: PageContext,
+) -> impl IntoView {
+    let (edge, flagged) = marks.with_value(|m| {
+        let edge = if m.top.contains(&row.flow_id) {
+            "border-l-2 border-emerald-400"
+        } else if m.bottom.contains(&row.flow_id) {
+            "border-l-2 border-rose-500"
+        } else {
+            "border-l-2 border-transparent"
+        };
+        (edge, m.flagged.contains(&row.flow_id))
+    });
+    let level = score_level(row.quality_score);
+    let width = format!("width: {:.1}%", row.quality_score.clamp(0.0, 1.0) * 100.0);
+    view! {
+        <tr class=format!("border-t border-border {edge}") data-flow-id=row.flow_id.clone()>
+            <th scope="row" class="px-3 py-2 text-left font-medium">
+                <a class="hover:underline" href=context.flow_editor(&row.flow_id)>
+                    {row.name.clone()}
+                </a>
+                {flagged
+                    .then(|| {
+                        view! {
+                            <span class="ml-2 rounded bg-amber-400/10 px-1.5 py-0.5 font-label text-[0.625rem] uppercase tracking-wide text-amber-400">
+                                "Needs attention"
+                            </span>
+                        }
+                    })}
+            </th>
+            <td class="px-3 py-2">{row.usage_count}</td>
+            <td class="px-3 py-2">{or_dash(row.success_rate, percent)}</td>
+            <td class="px-3 py-2">
+                {row
+                    .last_matched_at
+                    .map(|at| at.format("%Y-%m-%d").to_string())
+                    .unwrap_or_else(|| "Never".to_owned())}
+            </td>
+            <td class="px-3 py-2">{or_dash(row.avg_confidence, |c| format!("{c:.2}"))}</td>
+            <td class="px-3 py-2">
+                <div class="flex items-center gap-2">
+                    <div class="h-1.5 w-24 rounded bg-muted">
+                        <div
+                            class=format!("h-1.5 rounded {}", level.bar())
+                            style=width
+                            data-level=level.name()
+                        ></div>
+                    </div>
+                    <span>{percent(row.quality_score)}</span>
+                </div>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn FlowList(
+    title: &'static str,
+    flows: Vec<FlowQualityRow>,
+    context: PageContext,
+    empty: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="glass-card-static p-4">
+            <h2 class="mb-2 text-sm font-semibold">{title}</h2>
+            {if flows.is_empty() {
+                view! { <p class="text-sm text-muted-foreground">{empty}</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="space-y-1 text-sm" aria-label=title>
+                        {flows
+                            .into_iter()
+                            .map(|f| {
+                                view! {
+                                    <li class="flex justify-between gap-2">
+                                        <a class="hover:underline" href=context.flow_editor(&f.flow_id)>
+                                            {f.name}
+                                        </a>
+                                        <span class="tabular-nums text-muted-foreground">
+                                            {percent(f.quality_score)}
+                                        </span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ol>
+                }
+                    .into_any()
+            }}
+        </div>
+    }
+}

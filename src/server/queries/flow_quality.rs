@@ -1,0 +1,68 @@
+//! Flow quality tab (SPEC §3 `FlowQualityResponse`): every active flow scored in one
+//! aggregated statement — the original plan counted sessions flow by flow.
+
+use super::Window;
+use crate::{
+    error::AppError,
+    model::{round3, FlowQualityResponse, FlowQualityRow},
+    quality::{self, sort_rows, FlowSort, TOP_N},
+};
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    flow_id: Uuid,
+    name: String,
+    tree_type: String,
+    usage_count: i64,
+    resolved: i64,
+    guided: i64,
+    avg_confidence: Option<f64>,
+    last_matched_at: Option<DateTime<Utc>>,
+    days_since_match: Option<i32>,
+}
+
+pub async fn flow_quality(
+    pool: &PgPool,
+    account_id: Uuid,
+    window: Window,
+    sort: FlowSort,
+) -> Result<FlowQualityResponse, AppError> {
+    let rows: Vec<Row> = sqlx::query_as(include_str!("flow_quality.sql"))
+        .bind(account_id)
+        .bind(window.since)
+        .bind(window.until)
+        .fetch_all(pool)
+        .await?;
+
+    let mut flows = Vec::with_capacity(rows.len());
+    let mut flagged = Vec::new();
+    for row in rows {
+        let days = row.days_since_match.map(i64::from);
+        let ratio = |part: i64| (row.usage_count > 0).then(|| part as f64 / row.usage_count as f64);
+        let success_rate = ratio(row.resolved).map(round3);
+        let score = quality::quality_score(success_rate, ratio(row.guided), quality::recency(days));
+        if quality::needs_attention(success_rate, days) {
+            flagged.push(row.flow_id.to_string());
+        }
+        flows.push(FlowQualityRow {
+            flow_id: row.flow_id.to_string(),
+            name: row.name,
+            tree_type: row.tree_type,
+            usage_count: row.usage_count,
+            success_rate,
+            last_matched_at: row.last_matched_at,
+            avg_confidence: row.avg_confidence.map(round3),
+            quality_score: score,
+        });
+    }
+
+    let mut ranked = flows.clone();
+    sort_rows(&mut ranked, quality::Column::Quality, true);
+    let top_performers = ranked.into_iter().filter(|f| f.quality_score > 0.0).take(TOP_N).collect();
+    sort_rows(&mut flows, sort.column(), true);
+    let needs_attention = flows.iter().filter(|f| flagged.contains(&f.flow_id)).cloned().collect();
+    Ok(FlowQualityResponse { flows, top_performers, needs_attention })
+}
