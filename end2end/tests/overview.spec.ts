@@ -57,7 +57,6 @@ test('tab links keep the period and the unbuilt tabs say so', async ({ page }) =
   await signIn(page, NORTHWIND_ADMIN, '/analytics?period=7d');
   await expect(page).toHaveURL(/\/analytics\?period=7d$/);
   for (const [name, path] of [
-    ['Flow Quality', '/analytics/flow-quality'],
     ['PSA', '/analytics/psa'],
   ]) {
     await page.getByRole('link', { name, exact: true }).click();

@@ -57,8 +57,9 @@ fn coverage_view(data: CoverageResponse, context: PageContext) -> AnyView {
                     <thead class="text-left text-xs uppercase tracking-wide text-muted-foreground">
                         <tr>
                             {HEADERS
+                                .into_iter()
                                 .map(|h| view! { <th scope="col" class="px-3 py-2 font-medium">{h}</th> })
-                                .to_vec()}
+                                .collect_view()}
                         </tr>
                     </thead>
                     <tbody>
