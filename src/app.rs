@@ -1,6 +1,6 @@
 use crate::pages::{
     analytics::AnalyticsLayout, coverage::CoverageTab, flow_quality::FlowQualityTab,
-    login::LoginPage, not_found::NotFound, overview::OverviewTab, placeholder::NotBuiltYet,
+    login::LoginPage, not_found::NotFound, overview::OverviewTab, psa::PsaTab,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -46,7 +46,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=OverviewTab ssr=SsrMode::Async />
                     <Route path=path!("coverage") view=CoverageTab ssr=SsrMode::Async />
                     <Route path=path!("flow-quality") view=FlowQualityTab ssr=SsrMode::Async />
-                    <Route path=path!("psa") view=|| view! { <NotBuiltYet tab="PSA" /> } ssr=SsrMode::Async />
+                    <Route path=path!("psa") view=PsaTab ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

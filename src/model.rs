@@ -153,6 +153,52 @@ pub struct FlowQualityResponse {
     pub needs_attention: Vec<FlowQualityRow>,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PsaFunnel {
+    pub total_sessions: i64,
+    pub linked_to_ticket: i64,
+    pub doc_pushed: i64,
+    pub time_entry_logged: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PsaDailyTrend {
+    pub date: String,
+    pub entries: i64,
+    pub hours: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnhancedPsaMetrics {
+    pub total_time_entries: i64,
+    pub total_hours_logged: f64,
+    pub avg_hours_per_session: f64,
+    pub push_funnel: PsaFunnel,
+    pub daily_trend: Vec<PsaDailyTrend>,
+}
+
+impl PsaFunnel {
+    /// The steps in order, with their labels.
+    pub fn steps(&self) -> [(&'static str, i64); 4] {
+        [
+            ("All sessions", self.total_sessions),
+            ("Linked to a ticket", self.linked_to_ticket),
+            ("Note pushed", self.doc_pushed),
+            ("Time entry logged", self.time_entry_logged),
+        ]
+    }
+}
+
+/// The share of `from` that reached `to`; none when nothing entered the step.
+pub fn conversion(from: i64, to: i64) -> Option<f64> {
+    (from > 0).then(|| round3(to as f64 / from as f64))
+}
+
+/// Hours are reported to a hundredth.
+pub fn round2(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}
+
 /// Who is looking and where the main FlowPilot app (flow editor) lives; loaded once per page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PageContext {
@@ -255,6 +301,15 @@ mod tests {
             "https://app.example/trees/new?category=Phones%20%28VoIP%29"
         );
         assert_eq!(context.flow_editor("abc-1"), "https://app.example/trees/abc-1/edit");
+    }
+
+    #[test]
+    fn conversion_never_divides_by_zero() {
+        assert_eq!(conversion(0, 0), None);
+        assert_eq!(conversion(0, 5), None);
+        assert_eq!(conversion(8, 0), Some(0.0));
+        assert_eq!(conversion(3, 2), Some(0.667));
+        assert_eq!(conversion(4, 4), Some(1.0));
     }
 
     #[test]

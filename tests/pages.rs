@@ -33,15 +33,58 @@ async fn a_bad_period_on_the_page_shows_the_message_with_422(pool: PgPool) {
 }
 
 #[sqlx::test(fixtures("recent_sessions"))]
-async fn the_other_tabs_are_routed(pool: PgPool) {
+async fn unknown_analytics_pages_are_404(pool: PgPool) {
     let a = admin_cookie(&pool, ACCOUNT_A).await;
     let app = app(pool);
-    for path in ["/analytics/psa"] {
-        let page = get(&app, path, Some(&a)).await;
-        assert_eq!(page.status, 200, "{path}");
-        assert!(page.body.contains("not built yet"), "{path}");
-    }
     assert_eq!(get(&app, "/analytics/nope", Some(&a)).await.status, 404);
+}
+
+#[sqlx::test(fixtures("psa"))]
+async fn the_psa_cards_funnel_and_trend_table_are_in_the_ssr_html(pool: PgPool) {
+    sqlx::raw_sql(
+        "UPDATE ai_sessions SET created_at = created_at + (now() - '2026-03-31 12:00Z');
+         UPDATE psa_activity_logs SET created_at = created_at + (now() - '2026-03-31 12:00Z')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let a = admin_cookie(&pool, ACCOUNT_A).await;
+    let app = app(pool);
+    let page = get(&app, "/analytics/psa?period=7d", Some(&a)).await;
+    assert_eq!(page.status, 200);
+    let html = &page.body;
+    assert_eq!(metric(html, "Total time entries"), "5");
+    assert_eq!(metric(html, "Total hours logged"), "5.50");
+    assert_eq!(metric(html, "Avg hours/session"), "1.38");
+    // Funnel 6 → 5 → 3 → 2, with conversions 83.3%, 60.0%, 66.7%.
+    for (step, count, conversion) in [
+        ("All sessions", "6", None),
+        ("Linked to a ticket", "5", Some("83.3%")),
+        ("Note pushed", "3", Some("60.0%")),
+        ("Time entry logged", "2", Some("66.7%")),
+    ] {
+        let item = &html[html.find(&format!(r#"data-step="{step}""#)).unwrap()..];
+        let item = &item[..item.find("</li>").unwrap()];
+        assert!(item.contains(&format!(">{count}</span>")), "{step}: {item}");
+        match conversion {
+            Some(c) => assert!(item.contains(&format!(">{c}</span>")), "{step}: {item}"),
+            None => assert!(!item.contains("data-conversion"), "{item}"),
+        }
+    }
+    assert!(html.contains("psa-trend-chart"));
+    assert!(html.contains("Time entries by day"));
+    let table = &html[html.find("Time entries by day").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let rows: Vec<&str> = table.split("<tr>").skip(2).collect();
+    assert_eq!(rows.len(), 8, "every day of the 7-day window");
+    let hours: f64 = rows
+        .iter()
+        .map(|row| {
+            let cell = row.rsplit("<td>").next().unwrap();
+            cell[..cell.find("</td>").unwrap()].parse::<f64>().unwrap()
+        })
+        .sum();
+    assert!((hours - 5.5).abs() < 1e-9, "{hours}");
 }
 
 #[sqlx::test(fixtures("recent_sessions"))]

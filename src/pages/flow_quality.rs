@@ -118,7 +118,8 @@ fn flow_quality_view(data: FlowQualityResponse, context: PageContext) -> AnyView
                                 .collect_view()}
                         </tr>
                     </thead>
-                    <tbody>
+                    // Separators on the cells, so a row's own border colour marks only its edge.
+                    <tbody class="[&_td]:border-t [&_td]:border-border [&_th]:border-t [&_th]:border-border">
                         {move || {
                             let TableSort { column, descending } = sort.get();
                             let mut rows = flows.get_value();
@@ -211,7 +212,7 @@ fn FlowRow(
     let level = score_level(row.quality_score);
     let width = format!("width: {:.1}%", row.quality_score.clamp(0.0, 1.0) * 100.0);
     view! {
-        <tr class=format!("border-t border-border {edge}") data-flow-id=row.flow_id.clone()>
+        <tr class=edge data-flow-id=row.flow_id.clone()>
             <th scope="row" class="px-3 py-2 text-left font-medium">
                 <a class="hover:underline" href=context.flow_editor(&row.flow_id)>
                     {row.name.clone()}

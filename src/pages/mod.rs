@@ -6,4 +6,4 @@ pub mod flow_quality;
 pub mod login;
 pub mod not_found;
 pub mod overview;
-pub mod placeholder;
+pub mod psa;

@@ -58,7 +58,7 @@ fn overview_view(data: OverviewResponse, _: PageContext) -> AnyView {
                 <MetricCard label="Matched-flow rate" value=percent(data.matched_flow_rate) />
             </div>
             <div class="grid gap-4 lg:grid-cols-3">
-                <div class="glass-card-static p-4 lg:col-span-2">
+                <div class="glass-card-static min-w-0 p-4 lg:col-span-2">
                     <h2 class="mb-2 text-sm font-semibold">"Sessions by day"</h2>
                     <Chart
                         id="overview-trend-chart"

@@ -10,7 +10,8 @@ use super::{
 use crate::{
     error::AppError,
     model::{
-        truncate_for_message, CoverageResponse, FlowQualityResponse, OverviewResponse, Period,
+        truncate_for_message, CoverageResponse, EnhancedPsaMetrics, FlowQualityResponse,
+        OverviewResponse, Period,
     },
     quality::FlowSort,
 };
@@ -88,6 +89,16 @@ pub async fn flow_quality(
     Ok(Json(
         queries::flow_quality::flow_quality(&state.pool, admin.account_id, window, sort).await?,
     ))
+}
+
+/// `GET /api/v1/analytics/flowpilot/psa-metrics?period=7d|30d|90d`
+pub async fn psa_metrics(
+    State(state): State<AppState>,
+    admin: Admin,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<EnhancedPsaMetrics>, AppError> {
+    let window = AnalyticsQuery::parse(raw.as_deref())?.window()?;
+    Ok(Json(queries::psa::psa_metrics(&state.pool, admin.account_id, window).await?))
 }
 
 /// Runs a server function's body for the signed-in team admin. On error the HTTP status (and

@@ -27,6 +27,7 @@ pub fn build(state: AppState) -> Router {
         .route("/api/v1/analytics/flowpilot", get(api::overview))
         .route("/api/v1/analytics/flowpilot/coverage", get(api::coverage))
         .route("/api/v1/analytics/flowpilot/flow-quality", get(api::flow_quality))
+        .route("/api/v1/analytics/flowpilot/psa-metrics", get(api::psa_metrics))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn(api::server_fn_arg_errors))

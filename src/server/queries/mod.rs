@@ -5,6 +5,7 @@ pub mod account;
 pub mod coverage;
 pub mod flow_quality;
 pub mod overview;
+pub mod psa;
 
 use crate::model::Period;
 use chrono::{DateTime, Duration, Utc};

@@ -1,0 +1,74 @@
+//! PSA tab (SPEC §3 `EnhancedPsaMetrics`): three statements — time-entry totals, the push
+//! funnel over the window's sessions, and the zero-filled daily trend.
+
+use super::Window;
+use crate::{
+    error::AppError,
+    model::{round2, EnhancedPsaMetrics, PsaDailyTrend, PsaFunnel},
+};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct Totals {
+    entries: i64,
+    hours: f64,
+    sessions: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct Funnel {
+    total_sessions: i64,
+    linked_to_ticket: i64,
+    doc_pushed: i64,
+    time_entry_logged: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct Day {
+    date: String,
+    entries: i64,
+    hours: f64,
+}
+
+pub async fn psa_metrics(
+    pool: &PgPool,
+    account_id: Uuid,
+    window: Window,
+) -> Result<EnhancedPsaMetrics, AppError> {
+    let totals: Totals = sqlx::query_as(include_str!("psa_totals.sql"))
+        .bind(account_id)
+        .bind(window.since)
+        .bind(window.until)
+        .fetch_one(pool)
+        .await?;
+    let funnel: Funnel = sqlx::query_as(include_str!("psa_funnel.sql"))
+        .bind(account_id)
+        .bind(window.since)
+        .bind(window.until)
+        .fetch_one(pool)
+        .await?;
+    let days: Vec<Day> = sqlx::query_as(include_str!("psa_daily.sql"))
+        .bind(account_id)
+        .bind(window.since)
+        .bind(window.until)
+        .fetch_all(pool)
+        .await?;
+
+    let avg = if totals.sessions > 0 { totals.hours / totals.sessions as f64 } else { 0.0 };
+    Ok(EnhancedPsaMetrics {
+        total_time_entries: totals.entries,
+        total_hours_logged: round2(totals.hours),
+        avg_hours_per_session: round2(avg),
+        push_funnel: PsaFunnel {
+            total_sessions: funnel.total_sessions,
+            linked_to_ticket: funnel.linked_to_ticket,
+            doc_pushed: funnel.doc_pushed,
+            time_entry_logged: funnel.time_entry_logged,
+        },
+        daily_trend: days
+            .into_iter()
+            .map(|d| PsaDailyTrend { date: d.date, entries: d.entries, hours: round2(d.hours) })
+            .collect(),
+    })
+}
