@@ -15,8 +15,14 @@ pub enum AppError {
     Unauthorized { message: Option<String> },
     #[error("{message}")]
     Forbidden { message: String },
+    #[error("{message}")]
+    NotFoundWith { message: String },
     #[error("Not found.")]
     NotFound,
+    #[error("{message}")]
+    Conflict { message: String },
+    #[error("{message}")]
+    BadGateway { message: String },
     #[error("Too many requests. Try again in {retry_after_secs} s.")]
     RateLimited { retry_after_secs: u64 },
     #[error("Something went wrong on our side. Request id: {request_id}.")]
@@ -32,6 +38,14 @@ impl AppError {
         AppError::Validation { message: message.into() }
     }
 
+    pub fn not_found(message: impl Into<String>) -> Self {
+        AppError::NotFoundWith { message: message.into() }
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        AppError::Conflict { message: message.into() }
+    }
+
     pub fn forbidden(message: impl Into<String>) -> Self {
         AppError::Forbidden { message: message.into() }
     }
@@ -41,7 +55,9 @@ impl AppError {
             AppError::BadRequest { .. } => 400,
             AppError::Unauthorized { .. } => 401,
             AppError::Forbidden { .. } => 403,
-            AppError::NotFound => 404,
+            AppError::NotFound | AppError::NotFoundWith { .. } => 404,
+            AppError::Conflict { .. } => 409,
+            AppError::BadGateway { .. } => 502,
             AppError::Validation { .. } => 422,
             AppError::RateLimited { .. } => 429,
             AppError::Internal { .. } => 500,

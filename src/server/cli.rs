@@ -1,6 +1,6 @@
 //! `flowpilot-analytics [serve|migrate|seed|create-admin]`.
 
-use super::{auth, config::AppConfig, router, seed, state::AppState};
+use super::{api_keys, auth, config::AppConfig, psa::connection, router, seed, state::AppState};
 use crate::error::AppError;
 use clap::{Args, Parser, Subcommand};
 use sqlx::{migrate::MigrateDatabase, postgres::PgPoolOptions, PgPool, Postgres};
@@ -33,6 +33,46 @@ enum Command {
         /// IANA timezone of a new account (day boundaries in charts).
         #[arg(long, default_value = "UTC")]
         timezone: String,
+    },
+    /// API keys for the FlowPilot engine's ingest calls.
+    #[command(subcommand)]
+    ApiKey(ApiKeyCommand),
+    /// The account's PSA connection.
+    #[command(subcommand)]
+    Psa(PsaCommand),
+}
+
+#[derive(Subcommand)]
+enum ApiKeyCommand {
+    /// Creates a key and prints it once; only its hash is stored.
+    Create {
+        #[arg(long)]
+        account: String,
+        /// A label to recognise the key by.
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// Revokes a key by its id or its printed prefix (fpk_xxxxxxxx).
+    Revoke { key: String },
+}
+
+#[derive(Subcommand)]
+enum PsaCommand {
+    /// Sets the account's ConnectWise Manage connection (the private key is stored encrypted).
+    Connect {
+        #[arg(long)]
+        account: String,
+        /// Base URL, e.g. https://na.myconnectwise.net
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        company: String,
+        #[arg(long)]
+        public_key: String,
+        #[arg(long)]
+        private_key: String,
+        #[arg(long)]
+        client_id: String,
     },
 }
 
@@ -91,6 +131,46 @@ async fn execute(command: Command) -> Result<(), String> {
             };
             let report = seed::seed_sized(&pool, &options).await.map_err(describe)?;
             println!("{report}");
+            Ok(())
+        }
+        Command::ApiKey(ApiKeyCommand::Create { account, name }) => {
+            let created = api_keys::create(&pool, &account, &name).await.map_err(describe)?;
+            println!(
+                "API key for \"{account}\" (id {}), shown only now:\n{}",
+                created.id, created.key
+            );
+            Ok(())
+        }
+        Command::ApiKey(ApiKeyCommand::Revoke { key }) => {
+            if api_keys::revoke(&pool, &key).await.map_err(describe)? {
+                println!("revoked");
+                Ok(())
+            } else {
+                Err(format!("no live API key with id or prefix {key}"))
+            }
+        }
+        Command::Psa(PsaCommand::Connect {
+            account,
+            site,
+            company,
+            public_key,
+            private_key,
+            client_id,
+        }) => {
+            let secrets = config
+                .secrets
+                .as_ref()
+                .ok_or("set FLOWPILOT_SECRET_KEY (64 hex characters) to store PSA credentials")?;
+            let new = connection::NewConnection {
+                account_name: &account,
+                site: &site,
+                company_id: &company,
+                public_key: &public_key,
+                private_key: &private_key,
+                client_id: &client_id,
+            };
+            connection::save(&pool, secrets, &new).await.map_err(describe)?;
+            println!("PSA connection saved for \"{account}\"");
             Ok(())
         }
         Command::CreateAdmin { email, password, account, timezone } => {

@@ -11,6 +11,9 @@ pub struct AppConfig {
     /// Marks the session cookie `Secure`; turn off only for plain-HTTP local development.
     pub secure_cookies: bool,
     pub database_max_connections: u32,
+    /// Seals PSA private keys at rest (`FLOWPILOT_SECRET_KEY`); pushes need it.
+    pub secrets: Option<super::secret_box::SecretBox>,
+    pub psa_policy: super::psa::RetryPolicy,
     /// Base URL of the main FlowPilot app, where the flow editor lives ("" = this origin).
     pub app_url: String,
 }
@@ -25,6 +28,23 @@ impl AppConfig {
             rate_limit_per_minute: parse_var("FLOWPILOT_RATE_LIMIT_PER_MINUTE", 15)?,
             secure_cookies: parse_var("FLOWPILOT_SECURE_COOKIES", true)?,
             database_max_connections: parse_var("FLOWPILOT_DB_MAX_CONNECTIONS", 10)?,
+            secrets: match env::var("FLOWPILOT_SECRET_KEY") {
+                Ok(key) if !key.trim().is_empty() => {
+                    Some(super::secret_box::SecretBox::from_hex(&key)?)
+                }
+                _ => None,
+            },
+            psa_policy: super::psa::RetryPolicy {
+                timeout: std::time::Duration::from_millis(parse_var(
+                    "FLOWPILOT_PSA_TIMEOUT_MS",
+                    10_000,
+                )?),
+                max_attempts: parse_var("FLOWPILOT_PSA_MAX_ATTEMPTS", 3)?,
+                backoff: std::time::Duration::from_millis(parse_var(
+                    "FLOWPILOT_PSA_BACKOFF_MS",
+                    250,
+                )?),
+            },
             app_url: env::var("FLOWPILOT_APP_URL")
                 .unwrap_or_default()
                 .trim_end_matches('/')
@@ -39,6 +59,14 @@ impl AppConfig {
             rate_limit_per_minute: 15,
             secure_cookies: false,
             database_max_connections: 5,
+            secrets: Some(
+                super::secret_box::SecretBox::from_hex(&"42".repeat(32)).expect("test key"),
+            ),
+            psa_policy: super::psa::RetryPolicy {
+                timeout: std::time::Duration::from_millis(500),
+                max_attempts: 3,
+                backoff: std::time::Duration::from_millis(20),
+            },
             app_url: "https://app.flowpilot.test".into(),
         }
     }

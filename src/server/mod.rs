@@ -2,13 +2,18 @@
 //! the JSON API, the command line, demo data and the SQL behind every metric.
 
 pub mod api;
+pub mod api_keys;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod errors;
+pub mod idempotency;
+pub mod ingest;
+pub mod psa;
 pub mod queries;
 pub mod rate_limit;
 pub mod request_id;
 pub mod router;
+pub mod secret_box;
 pub mod seed;
 pub mod state;

@@ -1,7 +1,7 @@
 //! The whole HTTP surface in one place: API routes, the Leptos pages and server functions,
 //! static files, and the middleware stack around them.
 
-use super::{api, auth, rate_limit, request_id, state::AppState};
+use super::{api, auth, ingest, rate_limit, request_id, state::AppState};
 use crate::app::{shell, App};
 use axum::{
     extract::DefaultBodyLimit,
@@ -28,6 +28,7 @@ pub fn build(state: AppState) -> Router {
         .route("/api/v1/analytics/flowpilot/coverage", get(api::coverage))
         .route("/api/v1/analytics/flowpilot/flow-quality", get(api::flow_quality))
         .route("/api/v1/analytics/flowpilot/psa-metrics", get(api::psa_metrics))
+        .merge(ingest::routes())
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn(api::server_fn_arg_errors))

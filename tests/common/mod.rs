@@ -51,6 +51,33 @@ pub async fn admin_cookie(pool: &PgPool, account: Uuid) -> String {
     cookie_for(pool, id).await
 }
 
+pub const FLOW_1: Uuid = uuid!("aaaaaaaa-0000-0000-0000-0000000000f1");
+pub const FLOW_2: Uuid = uuid!("aaaaaaaa-0000-0000-0000-0000000000f2");
+pub const RETIRED_FLOW: Uuid = uuid!("aaaaaaaa-0000-0000-0000-0000000000f3");
+pub const FLOW_B: Uuid = uuid!("bbbbbbbb-0000-0000-0000-0000000000f1");
+
+/// A fresh ingest API key for the named account.
+pub async fn api_key(pool: &PgPool, account: &str) -> String {
+    flowpilot_analytics::server::api_keys::create(pool, account, "test").await.unwrap().key
+}
+
+/// An ingest POST with an API key and, optionally, an Idempotency-Key.
+pub async fn ingest(
+    app: &Router,
+    key: &str,
+    path: &str,
+    body: serde_json::Value,
+    idempotency_key: Option<&str>,
+) -> TestResponse {
+    let mut request = Request::post(path)
+        .header("authorization", format!("Bearer {key}"))
+        .header("content-type", "application/json");
+    if let Some(idempotency_key) = idempotency_key {
+        request = request.header("idempotency-key", idempotency_key);
+    }
+    send(app, request.body(Body::from(body.to_string())).unwrap()).await
+}
+
 pub struct TestResponse {
     pub status: u16,
     pub headers: axum::http::HeaderMap,

@@ -1,0 +1,129 @@
+//! The ingest API the FlowPilot engine calls (SPEC §5): open, match, outcome, ticket link and
+//! PSA pushes. Every request acts for the account of its API key, every id is looked up in that
+//! account, and every POST honours `Idempotency-Key`.
+
+mod pushes;
+mod sessions;
+
+use super::{
+    api_keys::ApiClient,
+    idempotency::{self, Answer},
+    state::AppState,
+};
+use crate::error::AppError;
+use axum::{
+    body::Bytes,
+    extract::Path,
+    http::{HeaderMap, Method, Uri},
+    response::{IntoResponse, Response},
+    routing::post,
+    Json, Router,
+};
+use serde::de::DeserializeOwned;
+use sqlx::{Postgres, Transaction};
+use std::{future::Future, pin::Pin};
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/sessions", post(sessions::open))
+        .route("/api/v1/sessions/{id}/match", post(sessions::matched))
+        .route("/api/v1/sessions/{id}/outcome", post(sessions::outcome))
+        .route("/api/v1/sessions/{id}/ticket", post(sessions::ticket))
+        .route("/api/v1/sessions/{id}/psa/notes", post(pushes::note))
+        .route("/api/v1/sessions/{id}/psa/time-entries", post(pushes::time_entry))
+        .route("/api/v1/sessions/{id}/psa/status", post(pushes::status))
+}
+
+type Effect<'t> = Pin<Box<dyn Future<Output = Result<Answer, AppError>> + Send + 't>>;
+
+/// One ingest request: everything it changes happens in one transaction together with its
+/// idempotency record, so it takes effect once or not at all.
+pub(crate) struct Request {
+    pub state: AppState,
+    pub client: ApiClient,
+    pub headers: HeaderMap,
+    pub method: Method,
+    pub uri: Uri,
+    pub body: Bytes,
+}
+
+impl Request {
+    pub async fn run<F>(self, effect: F) -> Response
+    where
+        F: for<'t> FnOnce(&'t mut Transaction<'static, Postgres>, &'t Request) -> Effect<'t>,
+    {
+        match self.execute(effect).await {
+            Ok((status, body)) => (status, Json(body)).into_response(),
+            Err(error) => error.into_response(),
+        }
+    }
+
+    async fn execute<F>(&self, effect: F) -> Result<Answer, AppError>
+    where
+        F: for<'t> FnOnce(&'t mut Transaction<'static, Postgres>, &'t Request) -> Effect<'t>,
+    {
+        let key = idempotency::key_from(&self.headers)?;
+        let fingerprint =
+            idempotency::fingerprint(self.method.as_str(), self.uri.path(), &self.body);
+        let account = self.client.account_id;
+        let mut tx = self.state.pool.begin().await?;
+        if let Some(key) = &key {
+            if let Some(answer) = idempotency::claim(&mut tx, account, key, &fingerprint).await? {
+                return Ok(answer);
+            }
+        }
+        let answer = effect(&mut tx, self).await?;
+        if let Some(key) = &key {
+            idempotency::record(&mut tx, account, key, &fingerprint, &answer).await?;
+        }
+        tx.commit().await?;
+        Ok(answer)
+    }
+
+    /// The JSON body as `T`: 400 when it is not JSON, 422 when it is the wrong shape.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, AppError> {
+        serde_json::from_slice(&self.body).map_err(|e| {
+            if e.is_syntax() || e.is_eof() {
+                AppError::bad_request(format!("The body is not valid JSON: {e}"))
+            } else {
+                AppError::validation(format!("Invalid request body: {e}"))
+            }
+        })
+    }
+}
+
+impl<S> axum::extract::FromRequest<S> for Request
+where
+    AppState: axum::extract::FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Response> {
+        use axum::extract::FromRef;
+        let state = AppState::from_ref(state);
+        let (mut parts, body) = request.into_parts();
+        let client = <ApiClient as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+            &mut parts, &state,
+        )
+        .await
+        .map_err(IntoResponse::into_response)?;
+        let body = axum::body::to_bytes(body, 64 * 1024).await.map_err(|_| {
+            (axum::http::StatusCode::PAYLOAD_TOO_LARGE, "Request body over 64 KiB.").into_response()
+        })?;
+        Ok(Request {
+            state,
+            client,
+            headers: parts.headers,
+            method: parts.method,
+            uri: parts.uri,
+            body,
+        })
+    }
+}
+
+/// A session or flow id from the path: 400 when it is not a UUID.
+pub fn parse_id(Path(id): Path<String>) -> Result<Uuid, AppError> {
+    Uuid::parse_str(&id).map_err(|_| AppError::bad_request(format!("\"{id}\" is not a valid id.")))
+}

@@ -1,0 +1,307 @@
+//! Session events: open, match, outcome, ticket link — and the flow counters they keep
+//! (SPEC §5). Locks are always taken session first, then flows, so concurrent events on the
+//! same session or flow cannot deadlock.
+
+use super::{parse_id, Request};
+use crate::error::AppError;
+use axum::{extract::Path, http::StatusCode, response::Response};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::{PgConnection, Postgres, Transaction};
+use uuid::Uuid;
+
+/// A session as the ingest API returns it.
+#[derive(Debug, Serialize, sqlx::FromRow)]
+pub struct SessionOut {
+    pub id: Uuid,
+    pub user_id: Option<Uuid>,
+    pub problem_domain: Option<String>,
+    pub status: String,
+    pub confidence_tier: Option<String>,
+    pub confidence: Option<f64>,
+    pub matched_flow_id: Option<Uuid>,
+    pub psa_ticket_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+}
+
+const SESSION_COLUMNS: &str = "id, user_id, problem_domain, status, confidence_tier, confidence,
+     matched_flow_id, psa_ticket_id, created_at, resolved_at";
+
+/// The session, locked for this transaction; another account's session is not found.
+pub async fn lock_session(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    id: Uuid,
+) -> Result<SessionOut, AppError> {
+    sqlx::query_as(&format!(
+        "SELECT {SESSION_COLUMNS} FROM ai_sessions WHERE account_id = $1 AND id = $2 FOR UPDATE"
+    ))
+    .bind(account_id)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or_else(|| AppError::not_found("No such session."))
+}
+
+async fn reload(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    id: Uuid,
+) -> Result<SessionOut, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {SESSION_COLUMNS} FROM ai_sessions WHERE account_id = $1 AND id = $2"
+    ))
+    .bind(account_id)
+    .bind(id)
+    .fetch_one(conn)
+    .await?)
+}
+
+fn answer(
+    status: StatusCode,
+    session: &SessionOut,
+) -> Result<(StatusCode, serde_json::Value), AppError> {
+    Ok((status, json!(session)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpenSession {
+    problem_domain: Option<String>,
+    user_id: Option<Uuid>,
+}
+
+/// `POST /api/v1/sessions` — `{problem_domain?, user_id?}` → 201 with the session.
+pub async fn open(request: Request) -> Response {
+    request
+        .run(|tx, request| {
+            Box::pin(async move {
+                let body: OpenSession = request.json()?;
+                let account = request.client.account_id;
+                let domain = body.problem_domain.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
+                if domain.as_ref().is_some_and(|d| d.chars().count() > 200) {
+                    return Err(AppError::validation("problem_domain has at most 200 characters."));
+                }
+                if let Some(user) = body.user_id {
+                    let known: Option<(Uuid,)> =
+                        sqlx::query_as("SELECT id FROM users WHERE id = $1 AND account_id = $2")
+                            .bind(user)
+                            .bind(account)
+                            .fetch_optional(&mut **tx)
+                            .await?;
+                    known.ok_or_else(|| AppError::not_found("No such technician."))?;
+                }
+                let session: SessionOut = sqlx::query_as(&format!(
+                    "INSERT INTO ai_sessions (account_id, problem_domain, user_id) VALUES ($1, $2, $3)
+                     RETURNING {SESSION_COLUMNS}"
+                ))
+                .bind(account)
+                .bind(domain)
+                .bind(body.user_id)
+                .fetch_one(&mut **tx)
+                .await?;
+                answer(StatusCode::CREATED, &session)
+            })
+        })
+        .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MatchFlow {
+    flow_id: Uuid,
+    confidence: f64,
+    confidence_tier: String,
+}
+
+/// `POST /api/v1/sessions/{id}/match` — `{flow_id, confidence, confidence_tier}`.
+/// Matching counts one use of the flow (`usage_count + 1`, `last_matched_at = now()`, in one
+/// statement). Matching again to the same flow only updates confidence; matching to another
+/// flow moves the use: the old flow loses it and both success rates are recomputed.
+pub async fn matched(path: Path<String>, request: Request) -> Response {
+    let id = match parse_id(path) {
+        Ok(id) => id,
+        Err(error) => return axum::response::IntoResponse::into_response(error),
+    };
+    request
+        .run(move |tx, request| {
+            Box::pin(async move {
+                let body: MatchFlow = request.json()?;
+                if !(0.0..=1.0).contains(&body.confidence) {
+                    return Err(AppError::validation("confidence must be between 0 and 1."));
+                }
+                if !["guided", "assisted", "exploratory"].contains(&body.confidence_tier.as_str()) {
+                    return Err(AppError::validation(
+                        "confidence_tier must be one of guided, assisted, exploratory.",
+                    ));
+                }
+                let account = request.client.account_id;
+                let session = lock_session(tx, account, id).await?;
+                let previous = session.matched_flow_id.filter(|old| *old != body.flow_id);
+                let mut flows = vec![body.flow_id];
+                flows.extend(previous);
+                flows.sort();
+                let locked: Vec<(Uuid,)> = sqlx::query_as(
+                    "SELECT id FROM trees WHERE account_id = $1 AND id = ANY($2) AND (is_active OR id <> $3)
+                     ORDER BY id FOR UPDATE",
+                )
+                .bind(account)
+                .bind(&flows)
+                .bind(body.flow_id)
+                .fetch_all(&mut **tx)
+                .await?;
+                if !locked.iter().any(|(flow,)| *flow == body.flow_id) {
+                    return Err(AppError::not_found("No such active flow."));
+                }
+
+                sqlx::query(
+                    "UPDATE ai_sessions SET matched_flow_id = $3, confidence = $4, confidence_tier = $5
+                     WHERE account_id = $1 AND id = $2",
+                )
+                .bind(account)
+                .bind(id)
+                .bind(body.flow_id)
+                .bind(body.confidence)
+                .bind(&body.confidence_tier)
+                .execute(&mut **tx)
+                .await?;
+                if session.matched_flow_id != Some(body.flow_id) {
+                    sqlx::query(
+                        "UPDATE trees SET usage_count = usage_count + 1, last_matched_at = now()
+                         WHERE account_id = $1 AND id = $2",
+                    )
+                    .bind(account)
+                    .bind(body.flow_id)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                if let Some(old) = previous {
+                    sqlx::query(
+                        "UPDATE trees SET usage_count = greatest(usage_count - 1, 0)
+                         WHERE account_id = $1 AND id = $2",
+                    )
+                    .bind(account)
+                    .bind(old)
+                    .execute(&mut **tx)
+                    .await?;
+                    recompute_success_rate(tx, account, old).await?;
+                }
+                recompute_success_rate(tx, account, body.flow_id).await?;
+                answer(StatusCode::OK, &reload(tx, account, id).await?)
+            })
+        })
+        .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Outcome {
+    status: String,
+}
+
+/// `POST /api/v1/sessions/{id}/outcome` — `{status: resolved|escalated|abandoned}`; the matched
+/// flow's success rate is recomputed in the same transaction.
+pub async fn outcome(path: Path<String>, request: Request) -> Response {
+    let id = match parse_id(path) {
+        Ok(id) => id,
+        Err(error) => return axum::response::IntoResponse::into_response(error),
+    };
+    request
+        .run(move |tx, request| {
+            Box::pin(async move {
+                let body: Outcome = request.json()?;
+                if !["resolved", "escalated", "abandoned"].contains(&body.status.as_str()) {
+                    return Err(AppError::validation(
+                        "status must be one of resolved, escalated, abandoned.",
+                    ));
+                }
+                let account = request.client.account_id;
+                let session = lock_session(tx, account, id).await?;
+                if let Some(flow) = session.matched_flow_id {
+                    sqlx::query("SELECT 1 FROM trees WHERE account_id = $1 AND id = $2 FOR UPDATE")
+                        .bind(account)
+                        .bind(flow)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                sqlx::query(
+                    "UPDATE ai_sessions
+                     SET status = $3,
+                         resolved_at = CASE WHEN $3 IN ('resolved', 'escalated')
+                                            THEN greatest(now(), created_at) END
+                     WHERE account_id = $1 AND id = $2",
+                )
+                .bind(account)
+                .bind(id)
+                .bind(&body.status)
+                .execute(&mut **tx)
+                .await?;
+                if let Some(flow) = session.matched_flow_id {
+                    recompute_success_rate(tx, account, flow).await?;
+                }
+                answer(StatusCode::OK, &reload(tx, account, id).await?)
+            })
+        })
+        .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Ticket {
+    psa_ticket_id: String,
+}
+
+/// `POST /api/v1/sessions/{id}/ticket` — `{psa_ticket_id}` links the session to a PSA ticket.
+pub async fn ticket(path: Path<String>, request: Request) -> Response {
+    let id = match parse_id(path) {
+        Ok(id) => id,
+        Err(error) => return axum::response::IntoResponse::into_response(error),
+    };
+    request
+        .run(move |tx, request| {
+            Box::pin(async move {
+                let body: Ticket = request.json()?;
+                let ticket = body.psa_ticket_id.trim();
+                if ticket.is_empty() || ticket.chars().count() > 100 {
+                    return Err(AppError::validation(
+                        "psa_ticket_id must have 1 to 100 characters.",
+                    ));
+                }
+                let account = request.client.account_id;
+                lock_session(tx, account, id).await?;
+                sqlx::query(
+                    "UPDATE ai_sessions SET psa_ticket_id = $3 WHERE account_id = $1 AND id = $2",
+                )
+                .bind(account)
+                .bind(id)
+                .bind(ticket)
+                .execute(&mut **tx)
+                .await?;
+                answer(StatusCode::OK, &reload(tx, account, id).await?)
+            })
+        })
+        .await
+}
+
+/// SPEC §5: resolved ÷ all sessions matched to the flow, 3 decimals, null when none. Run with
+/// the flow's row locked, so the count sees every committed match.
+pub async fn recompute_success_rate(
+    tx: &mut Transaction<'static, Postgres>,
+    account_id: Uuid,
+    flow_id: Uuid,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE trees SET success_rate = (
+             SELECT round(count(*) FILTER (WHERE status = 'resolved')::numeric
+                          / nullif(count(*), 0), 3)::float8
+             FROM ai_sessions WHERE account_id = $1 AND matched_flow_id = $2)
+         WHERE account_id = $1 AND id = $2",
+    )
+    .bind(account_id)
+    .bind(flow_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

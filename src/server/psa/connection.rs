@@ -1,0 +1,93 @@
+//! Each account's PSA connection (`psa_connections`), with the private key sealed at rest.
+
+use super::{
+    connectwise::{ConnectWise, Credentials},
+    PsaProvider, RetryPolicy,
+};
+use crate::{
+    error::AppError,
+    server::{errors::internal, secret_box::SecretBox},
+};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+pub struct NewConnection<'a> {
+    pub account_name: &'a str,
+    pub site: &'a str,
+    pub company_id: &'a str,
+    pub public_key: &'a str,
+    pub private_key: &'a str,
+    pub client_id: &'a str,
+}
+
+pub async fn save(
+    pool: &PgPool,
+    secrets: &SecretBox,
+    new: &NewConnection<'_>,
+) -> Result<(), AppError> {
+    if !(new.site.starts_with("https://") || new.site.starts_with("http://")) {
+        return Err(AppError::validation(
+            "The site must be a URL such as https://na.myconnectwise.net.",
+        ));
+    }
+    let saved = sqlx::query(
+        "INSERT INTO psa_connections (account_id, site_url, company_id, public_key,
+                                      private_key_encrypted, client_id)
+         SELECT id, $2, $3, $4, $5, $6 FROM accounts WHERE name = $1
+         ON CONFLICT (account_id) DO UPDATE SET
+             site_url = EXCLUDED.site_url, company_id = EXCLUDED.company_id,
+             public_key = EXCLUDED.public_key,
+             private_key_encrypted = EXCLUDED.private_key_encrypted,
+             client_id = EXCLUDED.client_id, updated_at = now()",
+    )
+    .bind(new.account_name)
+    .bind(new.site.trim_end_matches('/'))
+    .bind(new.company_id)
+    .bind(new.public_key)
+    .bind(secrets.seal(new.private_key))
+    .bind(new.client_id)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    if saved == 0 {
+        return Err(AppError::validation(format!("No account named \"{}\".", new.account_name)));
+    }
+    Ok(())
+}
+
+/// The account's PSA client; 409 when none is set up.
+pub async fn load(
+    pool: &PgPool,
+    secrets: Option<&SecretBox>,
+    account_id: Uuid,
+    policy: RetryPolicy,
+) -> Result<Box<dyn PsaProvider>, AppError> {
+    let row: Option<(String, String, String, Vec<u8>, String)> = sqlx::query_as(
+        "SELECT site_url, company_id, public_key, private_key_encrypted, client_id
+         FROM psa_connections WHERE account_id = $1",
+    )
+    .bind(account_id)
+    .fetch_optional(pool)
+    .await?;
+    let (site, company_id, public_key, sealed, client_id) = row.ok_or_else(|| {
+        AppError::conflict(
+            "This account has no PSA connection; an admin sets one with `psa connect`.",
+        )
+    })?;
+    let secrets = secrets.ok_or_else(|| internal("FLOWPILOT_SECRET_KEY is not set"))?;
+    let private_key = secrets
+        .open(&sealed)
+        .ok_or_else(|| internal("the PSA private key does not open with FLOWPILOT_SECRET_KEY"))?;
+    let client = ConnectWise::new(
+        Credentials {
+            site: &site,
+            company_id: &company_id,
+            public_key: &public_key,
+            private_key: &private_key,
+            client_id: &client_id,
+        },
+        policy,
+    )
+    .map_err(internal)?;
+    Ok(Box::new(client))
+}
