@@ -497,7 +497,8 @@ fn generate_session(
         let minutes = profile.minutes * rng.gen_range(0.3..2.2);
         (created_at + Duration::seconds((minutes * 60.0) as i64)).min(now)
     });
-    let ticket = rng.gen_bool(0.65).then(|| format!("CW-{}", 100_000 + n));
+    // ConnectWise ticket ids are numbers.
+    let ticket = rng.gen_bool(0.65).then(|| (100_000 + n).to_string());
     GeneratedSession {
         id: random_uuid(rng),
         domain: (!unmapped).then_some(profile.name),
