@@ -34,6 +34,25 @@ enum Command {
         #[arg(long, default_value = "UTC")]
         timezone: String,
     },
+    /// Measures every data source at scale beside the original plan (see docs/BENCHMARKS.md).
+    Bench {
+        #[arg(long, default_value = "bench")]
+        label: String,
+        #[arg(long, default_value_t = 1)]
+        accounts: u32,
+        #[arg(long, default_value_t = 1_000_000)]
+        sessions_per_account: u64,
+        #[arg(long, default_value_t = 30)]
+        iterations: usize,
+        #[arg(long, default_value_t = 3)]
+        baseline_iterations: usize,
+        /// Measure the data already in the database.
+        #[arg(long)]
+        skip_seed: bool,
+        /// Append the Markdown section to this file (else print it).
+        #[arg(long)]
+        report: Option<std::path::PathBuf>,
+    },
     /// API keys for the FlowPilot engine's ingest calls.
     #[command(subcommand)]
     ApiKey(ApiKeyCommand),
@@ -131,6 +150,39 @@ async fn execute(command: Command) -> Result<(), String> {
             };
             let report = seed::seed_sized(&pool, &options).await.map_err(describe)?;
             println!("{report}");
+            Ok(())
+        }
+        Command::Bench {
+            label,
+            accounts,
+            sessions_per_account,
+            iterations,
+            baseline_iterations,
+            skip_seed,
+            report,
+        } => {
+            let options = super::bench::BenchOptions {
+                label,
+                accounts,
+                sessions_per_account,
+                iterations: iterations.max(1),
+                baseline_iterations: baseline_iterations.max(1),
+                skip_seed,
+            };
+            let section = super::bench::run(&pool, &config, &options).await.map_err(describe)?;
+            match report {
+                Some(path) => {
+                    use std::io::Write;
+                    let mut file = std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(&path)
+                        .map_err(|e| format!("{}: {e}", path.display()))?;
+                    writeln!(file, "{section}").map_err(|e| e.to_string())?;
+                    println!("{section}");
+                }
+                None => println!("{section}"),
+            }
             Ok(())
         }
         Command::ApiKey(ApiKeyCommand::Create { account, name }) => {

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod api_keys;
 pub mod auth;
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod errors;

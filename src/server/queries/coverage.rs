@@ -9,6 +9,10 @@ use crate::{
 use sqlx::PgPool;
 use uuid::Uuid;
 
+pub const COVERAGE_SQL: &str = include_str!("coverage.sql");
+/// Every statement a request runs, each bound to (account, since, until).
+pub const STATEMENTS: &[&str] = &[COVERAGE_SQL];
+
 #[derive(sqlx::FromRow)]
 struct Row {
     domain: Option<String>,
@@ -25,7 +29,7 @@ pub async fn coverage(
     account_id: Uuid,
     window: Window,
 ) -> Result<CoverageResponse, AppError> {
-    let rows: Vec<Row> = sqlx::query_as(include_str!("coverage.sql"))
+    let rows: Vec<Row> = sqlx::query_as(COVERAGE_SQL)
         .bind(account_id)
         .bind(window.since)
         .bind(window.until)

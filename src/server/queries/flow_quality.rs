@@ -11,6 +11,10 @@ use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
+pub const FLOW_QUALITY_SQL: &str = include_str!("flow_quality.sql");
+/// Every statement a request runs, each bound to (account, since, until).
+pub const STATEMENTS: &[&str] = &[FLOW_QUALITY_SQL];
+
 #[derive(sqlx::FromRow)]
 struct Row {
     flow_id: Uuid,
@@ -30,7 +34,7 @@ pub async fn flow_quality(
     window: Window,
     sort: FlowSort,
 ) -> Result<FlowQualityResponse, AppError> {
-    let rows: Vec<Row> = sqlx::query_as(include_str!("flow_quality.sql"))
+    let rows: Vec<Row> = sqlx::query_as(FLOW_QUALITY_SQL)
         .bind(account_id)
         .bind(window.since)
         .bind(window.until)

@@ -9,6 +9,12 @@ use crate::{
 use sqlx::PgPool;
 use uuid::Uuid;
 
+pub const TOTALS_SQL: &str = include_str!("overview_totals.sql");
+pub const DAILY_SQL: &str = include_str!("daily_sessions.sql");
+pub const TOP_DOMAINS_SQL: &str = include_str!("top_domains.sql");
+/// Every statement a request runs, each bound to (account, since, until).
+pub const STATEMENTS: &[&str] = &[TOTALS_SQL, DAILY_SQL, TOP_DOMAINS_SQL];
+
 #[derive(sqlx::FromRow)]
 struct Totals {
     total_sessions: i64,
@@ -39,19 +45,19 @@ pub async fn overview(
     account_id: Uuid,
     window: Window,
 ) -> Result<OverviewResponse, AppError> {
-    let totals: Totals = sqlx::query_as(include_str!("overview_totals.sql"))
+    let totals: Totals = sqlx::query_as(TOTALS_SQL)
         .bind(account_id)
         .bind(window.since)
         .bind(window.until)
         .fetch_one(pool)
         .await?;
-    let days: Vec<DayRow> = sqlx::query_as(include_str!("daily_sessions.sql"))
+    let days: Vec<DayRow> = sqlx::query_as(DAILY_SQL)
         .bind(account_id)
         .bind(window.since)
         .bind(window.until)
         .fetch_all(pool)
         .await?;
-    let domains: Vec<DomainRow> = sqlx::query_as(include_str!("top_domains.sql"))
+    let domains: Vec<DomainRow> = sqlx::query_as(TOP_DOMAINS_SQL)
         .bind(account_id)
         .bind(window.since)
         .bind(window.until)

@@ -9,6 +9,12 @@ use crate::{
 use sqlx::PgPool;
 use uuid::Uuid;
 
+pub const TOTALS_SQL: &str = include_str!("psa_totals.sql");
+pub const FUNNEL_SQL: &str = include_str!("psa_funnel.sql");
+pub const DAILY_SQL: &str = include_str!("psa_daily.sql");
+/// Every statement a request runs, each bound to (account, since, until).
+pub const STATEMENTS: &[&str] = &[TOTALS_SQL, FUNNEL_SQL, DAILY_SQL];
+
 #[derive(sqlx::FromRow)]
 struct Totals {
     entries: i64,
@@ -36,19 +42,19 @@ pub async fn psa_metrics(
     account_id: Uuid,
     window: Window,
 ) -> Result<EnhancedPsaMetrics, AppError> {
-    let totals: Totals = sqlx::query_as(include_str!("psa_totals.sql"))
+    let totals: Totals = sqlx::query_as(TOTALS_SQL)
         .bind(account_id)
         .bind(window.since)
         .bind(window.until)
         .fetch_one(pool)
         .await?;
-    let funnel: Funnel = sqlx::query_as(include_str!("psa_funnel.sql"))
+    let funnel: Funnel = sqlx::query_as(FUNNEL_SQL)
         .bind(account_id)
         .bind(window.since)
         .bind(window.until)
         .fetch_one(pool)
         .await?;
-    let days: Vec<Day> = sqlx::query_as(include_str!("psa_daily.sql"))
+    let days: Vec<Day> = sqlx::query_as(DAILY_SQL)
         .bind(account_id)
         .bind(window.since)
         .bind(window.until)

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The performance benchmark of docs/BENCHMARKS.md: 1M sessions in one account, then 10M over
+# 100 accounts, each measured beside the original plan's query shapes in the same run.
+# Not part of CI (a smoke run is, in tests/bench_smoke.rs). Takes a while and some disk.
+# Usage: scripts/bench.sh [small]   — `small` runs 100k sessions only, for a quick look.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pg_base=${PG_BASE_URL:-postgres://postgres@127.0.0.1:5432}
+export PATH="$HOME/.cargo/bin:$PATH"
+DATABASE_URL="$pg_base/flowpilot_analytics" scripts/setup.sh
+cargo build --release --features ssr
+bin=target/release/flowpilot-analytics
+report=docs/BENCHMARKS.md
+mkdir -p docs
+
+fresh_db() {
+  psql "$pg_base/postgres" -qc "DROP DATABASE IF EXISTS flowpilot_bench" -c "CREATE DATABASE flowpilot_bench"
+}
+
+{
+  echo "# Benchmarks"
+  echo
+  echo "Produced by \`scripts/bench.sh\` (\`flowpilot-analytics bench\`, src/server/bench.rs)."
+  echo
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB"
+  echo "- PostgreSQL: $(psql "$pg_base/postgres" -tAc 'SHOW server_version')"
+  echo
+  echo "**Query** is the data source's SQL as the server runs it (warm pool); **fresh connection**"
+  echo "is the same on a new connection after \`DISCARD ALL\` (catalog and plan caches cold, OS cache"
+  echo "warm); **endpoint** is the JSON endpoint through the real router (auth, serialisation);"
+  echo "**rows read** and **buffers** sum \`EXPLAIN (ANALYZE, BUFFERS)\` over the source's statements;"
+  echo "**baseline** is the original plan's query shape (coverage as three queries, flow quality as"
+  echo "two COUNTs per flow, overview and PSA as ours) on a copy of the tables with primary keys"
+  echo "only, measured in the same run. The machine is shared: compare within a table."
+  echo
+} > "$report"
+
+if [ "${1:-}" = small ]; then
+  fresh_db
+  DATABASE_URL="$pg_base/flowpilot_bench" "$bin" bench --label "100k sessions, one account" \
+    --accounts 1 --sessions-per-account 100000 --report "$report"
+  exit 0
+fi
+
+fresh_db
+DATABASE_URL="$pg_base/flowpilot_bench" "$bin" bench --label "1M sessions, one account" \
+  --accounts 1 --sessions-per-account 1000000 --report "$report"
+fresh_db
+DATABASE_URL="$pg_base/flowpilot_bench" "$bin" bench --label "10M sessions over 100 accounts" \
+  --accounts 100 --sessions-per-account 100000 --report "$report"
