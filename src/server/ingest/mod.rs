@@ -123,7 +123,21 @@ where
     }
 }
 
-/// A session or flow id from the path: 400 when it is not a UUID.
-pub fn parse_id(Path(id): Path<String>) -> Result<Uuid, AppError> {
-    Uuid::parse_str(&id).map_err(|_| AppError::bad_request(format!("\"{id}\" is not a valid id.")))
+/// The session id of the path: 400 when it is not a UUID.
+pub struct SessionId(pub Uuid);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for SessionId {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, AppError> {
+        let Path(id) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| AppError::bad_request(e.body_text()))?;
+        Uuid::parse_str(&id)
+            .map(SessionId)
+            .map_err(|_| AppError::bad_request(format!("\"{id}\" is not a valid id.")))
+    }
 }

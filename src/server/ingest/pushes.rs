@@ -1,16 +1,12 @@
 //! Pushes to the PSA (SPEC §5): only after the PSA confirms is a `psa_activity_logs` row
 //! written; a failed or timed-out push writes nothing and answers 502 with the PSA's reason.
 
-use super::{parse_id, sessions::lock_session, Request};
+use super::{sessions::lock_session, Request, SessionId};
 use crate::{
     error::AppError,
     server::psa::{connection, PsaProvider},
 };
-use axum::{
-    extract::Path,
-    http::StatusCode,
-    response::{IntoResponse, Response},
-};
+use axum::{http::StatusCode, response::Response};
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -76,16 +72,16 @@ fn text(value: String, field: &str, max: usize) -> Result<String, AppError> {
 }
 
 /// `POST /api/v1/sessions/{id}/psa/notes` — `{text}`
-pub async fn note(path: Path<String>, request: Request) -> Response {
-    push(path, request, |r| {
+pub async fn note(id: SessionId, request: Request) -> Response {
+    push(id, request, |r| {
         Ok(Push::Note { text: text(r.json::<NoteBody>()?.text, "text", 10_000)? })
     })
     .await
 }
 
 /// `POST /api/v1/sessions/{id}/psa/time-entries` — `{hours, notes}`
-pub async fn time_entry(path: Path<String>, request: Request) -> Response {
-    push(path, request, |r| {
+pub async fn time_entry(id: SessionId, request: Request) -> Response {
+    push(id, request, |r| {
         let body: TimeEntryBody = r.json()?;
         if !(body.hours.is_finite() && body.hours > 0.0 && body.hours <= 24.0) {
             return Err(AppError::validation("hours must be more than 0 and at most 24."));
@@ -99,22 +95,18 @@ pub async fn time_entry(path: Path<String>, request: Request) -> Response {
 }
 
 /// `POST /api/v1/sessions/{id}/psa/status` — `{status}` (the PSA's status name)
-pub async fn status(path: Path<String>, request: Request) -> Response {
-    push(path, request, |r| {
+pub async fn status(id: SessionId, request: Request) -> Response {
+    push(id, request, |r| {
         Ok(Push::Status { status: text(r.json::<StatusBody>()?.status, "status", 100)? })
     })
     .await
 }
 
 async fn push(
-    path: Path<String>,
+    SessionId(id): SessionId,
     request: Request,
     read: fn(&Request) -> Result<Push, AppError>,
 ) -> Response {
-    let id: Uuid = match parse_id(path) {
-        Ok(id) => id,
-        Err(error) => return error.into_response(),
-    };
     request
         .run(move |tx, request| {
             Box::pin(async move {

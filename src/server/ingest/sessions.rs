@@ -2,9 +2,9 @@
 //! (SPEC §5). Locks are always taken session first, then flows, so concurrent events on the
 //! same session or flow cannot deadlock.
 
-use super::{parse_id, Request};
+use super::{Request, SessionId};
 use crate::error::AppError;
-use axum::{extract::Path, http::StatusCode, response::Response};
+use axum::{http::StatusCode, response::Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -120,11 +120,7 @@ struct MatchFlow {
 /// Matching counts one use of the flow (`usage_count + 1`, `last_matched_at = now()`, in one
 /// statement). Matching again to the same flow only updates confidence; matching to another
 /// flow moves the use: the old flow loses it and both success rates are recomputed.
-pub async fn matched(path: Path<String>, request: Request) -> Response {
-    let id = match parse_id(path) {
-        Ok(id) => id,
-        Err(error) => return axum::response::IntoResponse::into_response(error),
-    };
+pub async fn matched(SessionId(id): SessionId, request: Request) -> Response {
     request
         .run(move |tx, request| {
             Box::pin(async move {
@@ -203,11 +199,7 @@ struct Outcome {
 
 /// `POST /api/v1/sessions/{id}/outcome` — `{status: resolved|escalated|abandoned}`; the matched
 /// flow's success rate is recomputed in the same transaction.
-pub async fn outcome(path: Path<String>, request: Request) -> Response {
-    let id = match parse_id(path) {
-        Ok(id) => id,
-        Err(error) => return axum::response::IntoResponse::into_response(error),
-    };
+pub async fn outcome(SessionId(id): SessionId, request: Request) -> Response {
     request
         .run(move |tx, request| {
             Box::pin(async move {
@@ -254,11 +246,7 @@ struct Ticket {
 }
 
 /// `POST /api/v1/sessions/{id}/ticket` — `{psa_ticket_id}` links the session to a PSA ticket.
-pub async fn ticket(path: Path<String>, request: Request) -> Response {
-    let id = match parse_id(path) {
-        Ok(id) => id,
-        Err(error) => return axum::response::IntoResponse::into_response(error),
-    };
+pub async fn ticket(SessionId(id): SessionId, request: Request) -> Response {
     request
         .run(move |tx, request| {
             Box::pin(async move {

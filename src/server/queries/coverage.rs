@@ -1,7 +1,7 @@
 //! Coverage tab (SPEC §3 `CoverageResponse`): every problem domain of the window with its flow
 //! count and outcome rates, in one statement.
 
-use super::Window;
+use super::{windowed, Window};
 use crate::{
     error::AppError,
     model::{rate, round1, CoverageDomainRow, CoverageResponse},
@@ -29,12 +29,7 @@ pub async fn coverage(
     account_id: Uuid,
     window: Window,
 ) -> Result<CoverageResponse, AppError> {
-    let rows: Vec<Row> = sqlx::query_as(COVERAGE_SQL)
-        .bind(account_id)
-        .bind(window.since)
-        .bind(window.until)
-        .fetch_all(pool)
-        .await?;
+    let rows: Vec<Row> = windowed(COVERAGE_SQL, account_id, window).fetch_all(pool).await?;
     let mut unmapped_session_count = 0;
     let mut domains = Vec::with_capacity(rows.len());
     for row in rows {

@@ -1,7 +1,7 @@
 //! Flow quality tab (SPEC §3 `FlowQualityResponse`): every active flow scored in one
 //! aggregated statement — the original plan counted sessions flow by flow.
 
-use super::Window;
+use super::{windowed, Window};
 use crate::{
     error::AppError,
     model::{round3, FlowQualityResponse, FlowQualityRow},
@@ -34,12 +34,7 @@ pub async fn flow_quality(
     window: Window,
     sort: FlowSort,
 ) -> Result<FlowQualityResponse, AppError> {
-    let rows: Vec<Row> = sqlx::query_as(FLOW_QUALITY_SQL)
-        .bind(account_id)
-        .bind(window.since)
-        .bind(window.until)
-        .fetch_all(pool)
-        .await?;
+    let rows: Vec<Row> = windowed(FLOW_QUALITY_SQL, account_id, window).fetch_all(pool).await?;
 
     let mut flows = Vec::with_capacity(rows.len());
     let mut flagged = Vec::new();

@@ -9,6 +9,12 @@ pub mod psa;
 
 use crate::model::Period;
 use chrono::{DateTime, Duration, Utc};
+use sqlx::{
+    postgres::{PgArguments, PgRow},
+    query::QueryAs,
+    FromRow, Postgres,
+};
+use uuid::Uuid;
 
 /// The half-open-at-the-start window `(now - N days, now]` that a period covers.
 #[derive(Debug, Clone, Copy)]
@@ -21,4 +27,16 @@ impl Window {
     pub fn ending_at(period: Period, now: DateTime<Utc>) -> Self {
         Window { since: now - Duration::days(i64::from(period.days())), until: now }
     }
+}
+
+/// A statement bound the way every analytics statement is: `$1` account, `$2`–`$3` window.
+pub fn windowed<'q, T>(
+    sql: &'q str,
+    account_id: Uuid,
+    window: Window,
+) -> QueryAs<'q, Postgres, T, PgArguments>
+where
+    T: for<'r> FromRow<'r, PgRow>,
+{
+    sqlx::query_as(sql).bind(account_id).bind(window.since).bind(window.until)
 }

@@ -1,7 +1,7 @@
 //! Overview tab (SPEC §3 `OverviewResponse`): three statements over the account's sessions in
 //! the window — totals, the zero-filled day series, the top five domains.
 
-use super::Window;
+use super::{windowed, Window};
 use crate::{
     error::AppError,
     model::{rate, round1, round3, DomainCount, OverviewDay, OverviewResponse},
@@ -45,24 +45,10 @@ pub async fn overview(
     account_id: Uuid,
     window: Window,
 ) -> Result<OverviewResponse, AppError> {
-    let totals: Totals = sqlx::query_as(TOTALS_SQL)
-        .bind(account_id)
-        .bind(window.since)
-        .bind(window.until)
-        .fetch_one(pool)
-        .await?;
-    let days: Vec<DayRow> = sqlx::query_as(DAILY_SQL)
-        .bind(account_id)
-        .bind(window.since)
-        .bind(window.until)
-        .fetch_all(pool)
-        .await?;
-    let domains: Vec<DomainRow> = sqlx::query_as(TOP_DOMAINS_SQL)
-        .bind(account_id)
-        .bind(window.since)
-        .bind(window.until)
-        .fetch_all(pool)
-        .await?;
+    let totals: Totals = windowed(TOTALS_SQL, account_id, window).fetch_one(pool).await?;
+    let days: Vec<DayRow> = windowed(DAILY_SQL, account_id, window).fetch_all(pool).await?;
+    let domains: Vec<DomainRow> =
+        windowed(TOP_DOMAINS_SQL, account_id, window).fetch_all(pool).await?;
 
     let total = totals.total_sessions;
     Ok(OverviewResponse {

@@ -1,7 +1,7 @@
 //! PSA tab (SPEC §3 `EnhancedPsaMetrics`): three statements — time-entry totals, the push
 //! funnel over the window's sessions, and the zero-filled daily trend.
 
-use super::Window;
+use super::{windowed, Window};
 use crate::{
     error::AppError,
     model::{round2, EnhancedPsaMetrics, PsaDailyTrend, PsaFunnel},
@@ -42,24 +42,9 @@ pub async fn psa_metrics(
     account_id: Uuid,
     window: Window,
 ) -> Result<EnhancedPsaMetrics, AppError> {
-    let totals: Totals = sqlx::query_as(TOTALS_SQL)
-        .bind(account_id)
-        .bind(window.since)
-        .bind(window.until)
-        .fetch_one(pool)
-        .await?;
-    let funnel: Funnel = sqlx::query_as(FUNNEL_SQL)
-        .bind(account_id)
-        .bind(window.since)
-        .bind(window.until)
-        .fetch_one(pool)
-        .await?;
-    let days: Vec<Day> = sqlx::query_as(DAILY_SQL)
-        .bind(account_id)
-        .bind(window.since)
-        .bind(window.until)
-        .fetch_all(pool)
-        .await?;
+    let totals: Totals = windowed(TOTALS_SQL, account_id, window).fetch_one(pool).await?;
+    let funnel: Funnel = windowed(FUNNEL_SQL, account_id, window).fetch_one(pool).await?;
+    let days: Vec<Day> = windowed(DAILY_SQL, account_id, window).fetch_all(pool).await?;
 
     let avg = if totals.sessions > 0 { totals.hours / totals.sessions as f64 } else { 0.0 };
     Ok(EnhancedPsaMetrics {
