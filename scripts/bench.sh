@@ -2,7 +2,7 @@
 # The performance benchmark of docs/BENCHMARKS.md: 1M sessions in one account, then 10M over
 # 100 accounts, each measured beside the original plan's query shapes in the same run.
 # Not part of CI (a smoke run is, in tests/bench_smoke.rs). Takes a while and some disk.
-# Usage: scripts/bench.sh [small]   — `small` runs 100k sessions only, for a quick look.
+# Usage: scripts/bench.sh [all|1m|10m|small] — `small` is 100k sessions, for a quick look.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pg_base=${PG_BASE_URL:-postgres://postgres@127.0.0.1:5432}
@@ -37,16 +37,19 @@ fresh_db() {
   echo
 } > "$report"
 
-if [ "${1:-}" = small ]; then
+run() { # label accounts sessions-per-account baseline-iterations
   fresh_db
-  DATABASE_URL="$pg_base/flowpilot_bench" "$bin" bench --label "100k sessions, one account" \
-    --accounts 1 --sessions-per-account 100000 --report "$report"
-  exit 0
-fi
+  DATABASE_URL="$pg_base/flowpilot_bench" "$bin" bench --label "$1" --accounts "$2" \
+    --sessions-per-account "$3" --baseline-iterations "$4" --iterations 10 --report "$report"
+}
 
-fresh_db
-DATABASE_URL="$pg_base/flowpilot_bench" "$bin" bench --label "1M sessions, one account" \
-  --accounts 1 --sessions-per-account 1000000 --report "$report"
-fresh_db
-DATABASE_URL="$pg_base/flowpilot_bench" "$bin" bench --label "10M sessions over 100 accounts" \
-  --accounts 100 --sessions-per-account 100000 --report "$report"
+case "${1:-all}" in
+  small) run "100k sessions, one account" 1 100000 3 ;;
+  1m) run "1M sessions, one account" 1 1000000 3 ;;
+  10m) run "10M sessions over 100 accounts" 100 100000 1 ;;
+  all)
+    run "1M sessions, one account" 1 1000000 3
+    run "10M sessions over 100 accounts" 100 100000 1
+    ;;
+  *) echo "usage: scripts/bench.sh [all|1m|10m|small]" >&2; exit 2 ;;
+esac
