@@ -17,8 +17,6 @@ pub enum AppError {
     Forbidden { message: String },
     #[error("{message}")]
     NotFoundWith { message: String },
-    #[error("Not found.")]
-    NotFound,
     #[error("{message}")]
     Conflict { message: String },
     #[error("{message}")]
@@ -55,7 +53,7 @@ impl AppError {
             AppError::BadRequest { .. } => 400,
             AppError::Unauthorized { .. } => 401,
             AppError::Forbidden { .. } => 403,
-            AppError::NotFound | AppError::NotFoundWith { .. } => 404,
+            AppError::NotFoundWith { .. } => 404,
             AppError::Conflict { .. } => 409,
             AppError::BadGateway { .. } => 502,
             AppError::Validation { .. } => 422,

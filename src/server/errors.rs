@@ -44,7 +44,7 @@ fn error_code(error: &AppError) -> &'static str {
         AppError::Validation { .. } => "validation",
         AppError::Unauthorized { .. } => "unauthorized",
         AppError::Forbidden { .. } => "forbidden",
-        AppError::NotFound | AppError::NotFoundWith { .. } => "not_found",
+        AppError::NotFoundWith { .. } => "not_found",
         AppError::Conflict { .. } => "conflict",
         AppError::BadGateway { .. } => "psa_error",
         AppError::RateLimited { .. } => "rate_limited",

@@ -30,11 +30,13 @@ pub fn build(state: AppState) -> Router {
         .route("/api/v1/analytics/flowpilot/psa-metrics", get(api::psa_metrics))
         .merge(ingest::routes())
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
+        // Route layers wrap the matched routes only: static files (the fallback) need no user,
+        // so they cost no session lookup.
+        .route_layer(from_fn(api::server_fn_arg_errors))
+        .route_layer(from_fn_with_state(state.clone(), rate_limit::middleware))
+        .route_layer(from_fn(auth::guard_pages))
+        .route_layer(from_fn_with_state(state.clone(), auth::resolve_user))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(from_fn(api::server_fn_arg_errors))
-        .layer(from_fn_with_state(state.clone(), rate_limit::middleware))
-        .layer(from_fn(auth::guard_pages))
-        .layer(from_fn_with_state(state.clone(), auth::resolve_user))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(from_fn(request_id::middleware))
         .layer(TraceLayer::new_for_http())
