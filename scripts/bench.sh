@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The performance benchmark of docs/BENCHMARKS.md: 1M sessions in one account, then 10M over
 # 100 accounts, each measured beside the original plan's query shapes in the same run.
-# Not part of CI (a smoke run is, in tests/bench_smoke.rs). Takes a while and some disk.
+# Not part of CI (a smoke run is, in tests/bench_smoke.rs). Takes a while and, while it runs,
+# some disk (about 1 GB per million sessions).
 # Usage: scripts/bench.sh [all|1m|10m|small] — `small` is 100k sessions, for a quick look.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +37,13 @@ fresh_db() {
   echo "only, measured in the same run. The machine is shared: compare within a table."
   echo
 } > "$report"
+
+# The bench database (several GB at 10M sessions) is dropped when the script ends, however it
+# ends; KEEP_BENCH_DB=1 keeps it for a look with psql.
+cleanup() {
+  [ "${KEEP_BENCH_DB:-}" = 1 ] || psql "$pg_base/postgres" -qc "DROP DATABASE IF EXISTS flowpilot_bench" || true
+}
+trap cleanup EXIT
 
 run() { # label accounts sessions-per-account baseline-iterations
   fresh_db
