@@ -33,8 +33,9 @@ fresh_db() {
   echo "warm); **endpoint** is the JSON endpoint through the real router (auth, serialisation);"
   echo "**rows read** and **buffers** sum \`EXPLAIN (ANALYZE, BUFFERS)\` over the source's statements;"
   echo "**baseline** is the original plan's query shape (coverage as three queries, flow quality as"
-  echo "two COUNTs per flow, overview and PSA as ours) on a copy of the tables with primary keys"
-  echo "only, measured in the same run. The machine is shared: compare within a table."
+  echo "two COUNTs per flow, overview and PSA as one scan of the raw rows per metric, i.e. our"
+  echo "queries before the daily rollups) on a copy of the tables with primary keys only, measured"
+  echo "in the same run. The machine is shared: compare within a table."
   echo
 } > "$report"
 

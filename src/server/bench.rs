@@ -84,10 +84,12 @@ impl Source {
     }
 
     /// The original plan's shape, on tables with primary keys only: coverage as three queries,
-    /// flow quality as two COUNTs per flow; overview and PSA as we query them.
+    /// flow quality as two COUNTs per flow; overview and PSA as one scan of the raw rows per
+    /// metric (our queries before the daily rollups).
     async fn baseline(self, pool: &PgPool, account: Uuid, window: Window) -> Result<(), AppError> {
         match self {
-            Source::Overview | Source::Psa => self.ours(pool, account, window).await,
+            Source::Overview => raw_scans(pool, account, window, BASELINE_OVERVIEW).await,
+            Source::Psa => raw_scans(pool, account, window, BASELINE_PSA).await,
             Source::Coverage => {
                 sqlx::query(
                     "SELECT problem_domain, count(*),
@@ -200,6 +202,39 @@ async fn explain(
     let buffers = root["Shared Hit Blocks"].as_i64().unwrap_or(0)
         + root["Shared Read Blocks"].as_i64().unwrap_or(0);
     Ok((rows(root), buffers))
+}
+
+/// Each of our statements beside the same metric computed by scanning the raw rows, without
+/// the daily rollups (same parameters, same columns): the baseline for overview and PSA, and
+/// what tests/rollups.rs holds the rollup-backed statements to.
+pub const RAW_EQUIVALENTS: &[(&str, &str)] = &[
+    (queries::overview::TOTALS_SQL, include_str!("bench_baseline/overview_totals.sql")),
+    (queries::overview::DAILY_SQL, include_str!("bench_baseline/daily_sessions.sql")),
+    (queries::overview::TOP_DOMAINS_SQL, include_str!("bench_baseline/top_domains.sql")),
+    (queries::coverage::COVERAGE_SQL, include_str!("bench_baseline/coverage.sql")),
+    (queries::flow_quality::FLOW_QUALITY_SQL, include_str!("bench_baseline/flow_quality.sql")),
+    (queries::psa::TOTALS_SQL, include_str!("bench_baseline/psa_totals.sql")),
+    (queries::psa::FUNNEL_SQL, include_str!("bench_baseline/psa_funnel.sql")),
+    (queries::psa::DAILY_SQL, include_str!("bench_baseline/psa_daily.sql")),
+];
+const BASELINE_OVERVIEW: &[(&str, &str)] = RAW_EQUIVALENTS.split_at(3).0;
+const BASELINE_PSA: &[(&str, &str)] = RAW_EQUIVALENTS.split_at(5).1;
+
+async fn raw_scans(
+    pool: &PgPool,
+    account: Uuid,
+    window: Window,
+    statements: &[(&str, &str)],
+) -> Result<(), AppError> {
+    for (_, sql) in statements {
+        sqlx::query(sql)
+            .bind(account)
+            .bind(window.since)
+            .bind(window.until)
+            .fetch_all(pool)
+            .await?;
+    }
+    Ok(())
 }
 
 async fn build_baseline(pool: &PgPool) -> Result<(), AppError> {

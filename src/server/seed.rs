@@ -347,8 +347,9 @@ async fn seed_account(
     let mut pending = 0usize;
     for n in 0..spec.sessions {
         let session = generate_session(&mut rng, spec, &flows, total_weight, now, n);
-        session.write_csv(account_id, technician_id, &mut sessions_csv);
-        logs_written += session.write_logs_csv(&mut rng, account_id, now, &mut logs_csv);
+        let pushed = session.write_logs_csv(&mut rng, account_id, now, &mut logs_csv);
+        session.write_csv(account_id, technician_id, pushed, &mut sessions_csv);
+        logs_written += pushed.logs;
         pending += 1;
         if pending == SESSIONS_PER_COPY {
             flush(conn, &mut sessions_csv, &mut logs_csv).await?;
@@ -512,11 +513,20 @@ fn generate_session(
     }
 }
 
+/// What was logged for a session: its row carries the funnel flags, so the logs' trigger has
+/// no session to update.
+#[derive(Clone, Copy)]
+struct Pushed {
+    logs: u64,
+    note: bool,
+    time_entry: bool,
+}
+
 impl GeneratedSession {
-    fn write_csv(&self, account_id: Uuid, technician_id: Uuid, out: &mut String) {
+    fn write_csv(&self, account_id: Uuid, technician_id: Uuid, pushed: Pushed, out: &mut String) {
         let _ = writeln!(
             out,
-            "{account_id},{},{technician_id},{},{},{},{},{},{},{},{}",
+            "{account_id},{},{technician_id},{},{},{},{},{},{},{},{},{},{}",
             self.id,
             csv_text(self.domain),
             self.status,
@@ -526,6 +536,8 @@ impl GeneratedSession {
             self.ticket.as_deref().unwrap_or_default(),
             self.created_at.to_rfc3339(),
             self.resolved_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            pushed.note,
+            pushed.time_entry,
         );
     }
 
@@ -537,8 +549,10 @@ impl GeneratedSession {
         account_id: Uuid,
         now: DateTime<Utc>,
         out: &mut String,
-    ) -> u64 {
-        let Some(ticket) = &self.ticket else { return 0 };
+    ) -> Pushed {
+        let Some(ticket) = &self.ticket else {
+            return Pushed { logs: 0, note: false, time_entry: false };
+        };
         let at = |minutes: i64| {
             (self.resolved_at.unwrap_or(self.created_at) + Duration::minutes(minutes)).min(now)
         };
@@ -566,7 +580,11 @@ impl GeneratedSession {
                 created_at.to_rfc3339()
             );
         }
-        rows.len() as u64
+        Pushed {
+            logs: rows.len() as u64,
+            note: rows.iter().any(|(kind, ..)| *kind == "note_posted"),
+            time_entry: rows.iter().any(|(kind, ..)| *kind == "time_entry_posted"),
+        }
     }
 }
 
@@ -582,7 +600,8 @@ async fn flush(
     copy_csv(
         conn,
         "COPY ai_sessions (account_id, id, user_id, problem_domain, status, confidence_tier,
-                           confidence, matched_flow_id, psa_ticket_id, created_at, resolved_at)
+                           confidence, matched_flow_id, psa_ticket_id, created_at, resolved_at,
+                           note_pushed, time_entry_pushed)
          FROM STDIN (FORMAT csv)",
         sessions_csv,
     )

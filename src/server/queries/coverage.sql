@@ -1,19 +1,15 @@
 -- One row per problem domain in the window (the NULL row is the unmapped sessions), with the
 -- number of active flows filed under a category of the same name.
-WITH sessions AS (
-    SELECT problem_domain                                           AS domain,
-           count(*)                                                 AS session_count,
-           count(*) FILTER (WHERE status = 'resolved')              AS resolved,
-           count(*) FILTER (WHERE status = 'escalated')             AS escalated,
-           count(*) FILTER (WHERE confidence_tier = 'guided')       AS guided,
-           (avg(extract(epoch FROM resolved_at - created_at) / 60)
-                FILTER (WHERE status = 'resolved' AND resolved_at IS NOT NULL))::float8
-                                                                    AS avg_resolution_minutes
-    FROM ai_sessions
-    WHERE account_id = $1
-      AND created_at > $2
-      AND created_at <= $3
+, sessions AS (
+    SELECT problem_domain                                                  AS domain,
+           sum(sessions)::int8                                             AS session_count,
+           sum(resolved)::int8                                             AS resolved,
+           sum(escalated)::int8                                            AS escalated,
+           sum(guided)::int8                                               AS guided,
+           sum(resolution_minutes_sum) / nullif(sum(resolution_count), 0)  AS avg_resolution_minutes
+    FROM session_facts
     GROUP BY problem_domain
+    HAVING sum(sessions) > 0
 ),
 flows AS (
     SELECT c.name, count(*) AS flow_count

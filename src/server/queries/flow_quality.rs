@@ -11,7 +11,8 @@ use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-pub const FLOW_QUALITY_SQL: &str = include_str!("flow_quality.sql");
+pub const FLOW_QUALITY_SQL: &str =
+    statement!("edge_sessions.sql", "flow_facts.sql", "flow_quality.sql");
 /// Every statement a request runs, each bound to (account, since, until).
 pub const STATEMENTS: &[&str] = &[FLOW_QUALITY_SQL];
 

@@ -1,5 +1,17 @@
 //! The SQL behind each metric family, one file each. Every query takes the account id first
 //! and filters by it.
+//!
+//! A statement is assembled from parts: `window.sql` (the window in the account's local days),
+//! a facts part (`session_facts.sql`, `flow_facts.sql`, `time_entry_facts.sql`: the daily
+//! rollups for the inner days plus the raw rows of the two edge days) and the metric's own
+//! query over those facts. See `migrations/…_daily_rollups.sql` for how the rollups are kept.
+
+/// One analytics statement: the window prefix, then the given parts in order.
+macro_rules! statement {
+    ($($part:literal),+ $(,)?) => {
+        concat!(include_str!("window.sql"), $(include_str!($part)),+)
+    };
+}
 
 pub mod account;
 pub mod coverage;

@@ -9,9 +9,12 @@ use crate::{
 use sqlx::PgPool;
 use uuid::Uuid;
 
-pub const TOTALS_SQL: &str = include_str!("overview_totals.sql");
-pub const DAILY_SQL: &str = include_str!("daily_sessions.sql");
-pub const TOP_DOMAINS_SQL: &str = include_str!("top_domains.sql");
+pub const TOTALS_SQL: &str =
+    statement!("edge_sessions.sql", "session_facts.sql", "overview_totals.sql");
+pub const DAILY_SQL: &str =
+    statement!("edge_sessions.sql", "session_facts.sql", "daily_sessions.sql");
+pub const TOP_DOMAINS_SQL: &str =
+    statement!("edge_sessions.sql", "session_facts.sql", "top_domains.sql");
 /// Every statement a request runs, each bound to (account, since, until).
 pub const STATEMENTS: &[&str] = &[TOTALS_SQL, DAILY_SQL, TOP_DOMAINS_SQL];
 

@@ -1,13 +1,8 @@
-SELECT count(*)                                                   AS total_sessions,
-       count(*) FILTER (WHERE status = 'resolved')                AS resolved_sessions,
-       count(*) FILTER (WHERE status = 'escalated')               AS escalated_sessions,
-       count(*) FILTER (WHERE confidence_tier = 'guided')         AS guided_sessions,
-       count(matched_flow_id)                                     AS matched_sessions,
-       avg(confidence)                                            AS avg_confidence,
-       (avg(extract(epoch FROM resolved_at - created_at) / 60)
-            FILTER (WHERE status = 'resolved' AND resolved_at IS NOT NULL))::float8
-                                                                  AS avg_resolution_minutes
-FROM ai_sessions
-WHERE account_id = $1
-  AND created_at > $2
-  AND created_at <= $3
+SELECT coalesce(sum(sessions), 0)::int8                                AS total_sessions,
+       coalesce(sum(resolved), 0)::int8                                AS resolved_sessions,
+       coalesce(sum(escalated), 0)::int8                               AS escalated_sessions,
+       coalesce(sum(guided), 0)::int8                                  AS guided_sessions,
+       coalesce(sum(matched), 0)::int8                                 AS matched_sessions,
+       sum(confidence_sum) / nullif(sum(confidence_count), 0)          AS avg_confidence,
+       sum(resolution_minutes_sum) / nullif(sum(resolution_count), 0)  AS avg_resolution_minutes
+FROM session_facts

@@ -9,9 +9,9 @@ use crate::{
 use sqlx::PgPool;
 use uuid::Uuid;
 
-pub const TOTALS_SQL: &str = include_str!("psa_totals.sql");
-pub const FUNNEL_SQL: &str = include_str!("psa_funnel.sql");
-pub const DAILY_SQL: &str = include_str!("psa_daily.sql");
+pub const TOTALS_SQL: &str = statement!("time_entry_facts.sql", "psa_totals.sql");
+pub const FUNNEL_SQL: &str = statement!("edge_sessions.sql", "session_facts.sql", "psa_funnel.sql");
+pub const DAILY_SQL: &str = statement!("time_entry_facts.sql", "psa_daily.sql");
 /// Every statement a request runs, each bound to (account, since, until).
 pub const STATEMENTS: &[&str] = &[TOTALS_SQL, FUNNEL_SQL, DAILY_SQL];
 

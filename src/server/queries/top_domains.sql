@@ -1,10 +1,8 @@
-SELECT problem_domain  AS domain,
-       count(*)        AS session_count
-FROM ai_sessions
-WHERE account_id = $1
-  AND created_at > $2
-  AND created_at <= $3
-  AND problem_domain IS NOT NULL
+SELECT problem_domain       AS domain,
+       sum(sessions)::int8  AS session_count
+FROM session_facts
+WHERE problem_domain IS NOT NULL
 GROUP BY problem_domain
+HAVING sum(sessions) > 0
 ORDER BY session_count DESC, domain ASC
 LIMIT 5

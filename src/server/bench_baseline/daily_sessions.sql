@@ -1,0 +1,29 @@
+-- Every calendar day of the window in the account's timezone, zero-filled.
+WITH account AS (
+    SELECT timezone FROM accounts WHERE id = $1
+),
+days AS (
+    SELECT day::date AS day
+    FROM account,
+         generate_series(($2::timestamptz AT TIME ZONE account.timezone)::date,
+                         ($3::timestamptz AT TIME ZONE account.timezone)::date,
+                         interval '1 day') AS day
+),
+counts AS (
+    SELECT (s.created_at AT TIME ZONE account.timezone)::date   AS day,
+           count(*)                                              AS sessions,
+           count(*) FILTER (WHERE s.status = 'resolved')         AS resolved,
+           count(*) FILTER (WHERE s.status = 'escalated')        AS escalated
+    FROM ai_sessions s, account
+    WHERE s.account_id = $1
+      AND s.created_at > $2
+      AND s.created_at <= $3
+    GROUP BY 1
+)
+SELECT to_char(days.day, 'YYYY-MM-DD')   AS date,
+       coalesce(counts.sessions, 0)      AS sessions,
+       coalesce(counts.resolved, 0)      AS resolved,
+       coalesce(counts.escalated, 0)     AS escalated
+FROM days
+LEFT JOIN counts USING (day)
+ORDER BY days.day

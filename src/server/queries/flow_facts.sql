@@ -1,0 +1,18 @@
+-- The window's matched sessions as rows of day × flow measures (the columns of
+-- flow_day_rollups): rollup rows for the inner days, one row per session on the edge days.
+, flow_facts AS (
+    SELECT r.flow_id, r.sessions, r.resolved, r.guided, r.confidence_sum, r.confidence_count
+    FROM flow_day_rollups r, bounds b
+    WHERE r.account_id = $1
+      AND r.day > b.first_day
+      AND r.day < b.last_day
+    UNION ALL
+    SELECT s.matched_flow_id,
+           1,
+           (s.status = 'resolved')::int,
+           (s.confidence_tier IS NOT DISTINCT FROM 'guided')::int,
+           coalesce(s.confidence, 0),
+           (s.confidence IS NOT NULL)::int
+    FROM edge_sessions s
+    WHERE s.matched_flow_id IS NOT NULL
+)

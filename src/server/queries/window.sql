@@ -1,0 +1,19 @@
+-- The first part of every analytics statement ($1 account, $2 since, $3 until): the window
+-- in the account's local days. The whole days strictly between first_day and last_day are
+-- read from the daily rollups (migrations/…_daily_rollups.sql), the partial first and last
+-- day from the raw rows, so a 90-day window costs 88 rollup days plus two days of rows and
+-- every figure stays exact to the second. The edge reads select by local day; the instants
+-- around each edge day only bound their index range (with slack for DST shifts).
+WITH bounds AS (
+    SELECT a.timezone                                                 AS tz,
+           ($2::timestamptz AT TIME ZONE a.timezone)::date            AS first_day,
+           ($3::timestamptz AT TIME ZONE a.timezone)::date            AS last_day,
+           (($2::timestamptz AT TIME ZONE a.timezone)::date::timestamp
+                AT TIME ZONE a.timezone) - interval '2 hours'         AS first_day_starts,
+           ((($2::timestamptz AT TIME ZONE a.timezone)::date + 1)::timestamp
+                AT TIME ZONE a.timezone) + interval '2 hours'         AS first_day_ends,
+           ((($3::timestamptz AT TIME ZONE a.timezone)::date)::timestamp
+                AT TIME ZONE a.timezone) - interval '2 hours'         AS last_day_starts
+    FROM accounts a
+    WHERE a.id = $1
+)
