@@ -31,6 +31,8 @@ fresh_db() {
   echo "**Query** is the data source's SQL as the server runs it (warm pool); **fresh connection**"
   echo "is the same on a new connection after \`DISCARD ALL\` (catalog and plan caches cold, OS cache"
   echo "warm); **endpoint** is the JSON endpoint through the real router (auth, serialisation);"
+  echo "**page** is the tab's full server-rendered HTML page through the same router, and **page −"
+  echo "query** what rendering adds to the query time;"
   echo "**rows read** and **buffers** sum \`EXPLAIN (ANALYZE, BUFFERS)\` over the source's statements;"
   echo "**baseline** is the original plan's query shape (coverage as three queries, flow quality as"
   echo "two COUNTs per flow, overview and PSA as one scan of the raw rows per metric, i.e. our"

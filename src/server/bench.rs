@@ -60,6 +60,16 @@ impl Source {
         }
     }
 
+    /// The tab's page, server-rendered with its data (SsrMode::Async).
+    fn page(self) -> &'static str {
+        match self {
+            Source::Overview => "/analytics",
+            Source::Coverage => "/analytics/coverage",
+            Source::FlowQuality => "/analytics/flow-quality",
+            Source::Psa => "/analytics/psa",
+        }
+    }
+
     fn statements(self) -> &'static [&'static str] {
         match self {
             Source::Overview => queries::overview::STATEMENTS,
@@ -204,6 +214,19 @@ async fn explain(
     Ok((rows(root), buffers))
 }
 
+/// GET through the router as the signed-in admin; anything but 2xx is an error.
+async fn get_ok(app: &axum::Router, path: &str, cookie: &str) -> Result<(), AppError> {
+    let request = Request::get(path).header("cookie", cookie).body(Body::empty()).unwrap();
+    let response = app.clone().oneshot(request).await.map_err(super::errors::internal)?;
+    let status = response.status();
+    let _ = axum::body::to_bytes(response.into_body(), usize::MAX).await;
+    if status.is_success() {
+        Ok(())
+    } else {
+        Err(super::errors::internal(format!("{path}: {status}")))
+    }
+}
+
 /// Each of our statements beside the same metric computed by scanning the raw rows, without
 /// the daily rollups (same parameters, same columns): the baseline for overview and PSA, and
 /// what tests/rollups.rs holds the rollup-backed statements to.
@@ -318,7 +341,7 @@ pub async fn run(
 
     writeln!(
         report,
-        "| source | period | query p50 | p95 | p99 | fresh connection p50 | endpoint p50 | p95 | p99 | rows read | buffers | baseline p50 | baseline ÷ ours |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+        "| source | period | query p50 | p95 | p99 | fresh connection p50 | endpoint p50 | p95 | p99 | page p50 | page − query | rows read | buffers | baseline p50 | baseline ÷ ours |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     )
     .ok();
     let mut p95_by: Vec<(Source, Period, f64)> = Vec::new();
@@ -339,20 +362,9 @@ pub async fn run(
             })
             .await?;
             let path = format!("{}?period={period}", source.endpoint());
-            let endpoint = time(options.iterations, || async {
-                let request =
-                    Request::get(&path).header("cookie", &cookie).body(Body::empty()).unwrap();
-                let response =
-                    app.clone().oneshot(request).await.map_err(super::errors::internal)?;
-                let status = response.status();
-                let _ = axum::body::to_bytes(response.into_body(), usize::MAX).await;
-                if status.is_success() {
-                    Ok(())
-                } else {
-                    Err(super::errors::internal(format!("{path}: {status}")))
-                }
-            })
-            .await?;
+            let endpoint = time(options.iterations, || get_ok(&app, &path, &cookie)).await?;
+            let page = format!("{}?period={period}", source.page());
+            let page = time(options.iterations, || get_ok(&app, &page, &cookie)).await?;
             let (mut rows, mut buffers) = (0.0, 0);
             for sql in source.statements() {
                 let (r, b) = explain(pool, sql, account, window).await?;
@@ -365,10 +377,11 @@ pub async fn run(
             })
             .await?;
             let (ours50, base50) = (percentile(&warm, 50.0), percentile(&baseline, 50.0));
+            let page50 = percentile(&page, 50.0);
             p95_by.push((source, period, percentile(&warm, 95.0)));
             writeln!(
                 report,
-                "| {} | {period} | {ours50:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {rows:.0} | {buffers} | {base50:.1} | {:.1}× |",
+                "| {} | {period} | {ours50:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {page50:.1} | {:.1} | {rows:.0} | {buffers} | {base50:.1} | {:.1}× |",
                 source.name(),
                 percentile(&warm, 95.0),
                 percentile(&warm, 99.0),
@@ -376,6 +389,7 @@ pub async fn run(
                 percentile(&endpoint, 50.0),
                 percentile(&endpoint, 95.0),
                 percentile(&endpoint, 99.0),
+                page50 - ours50,
                 base50 / ours50,
             )
             .ok();
