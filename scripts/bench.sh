@@ -48,19 +48,56 @@ cleanup() {
 }
 trap cleanup EXIT
 
-run() { # label accounts sessions-per-account baseline-iterations
+run() { # label accounts sessions-per-account baseline-iterations [bench options…]
   fresh_db
   DATABASE_URL="$pg_base/flowpilot_bench" "$bin" bench --label "$1" --accounts "$2" \
-    --sessions-per-account "$3" --baseline-iterations "$4" --iterations 10 --report "$report"
+    --sessions-per-account "$3" --baseline-iterations "$4" --iterations 10 --report "$report" "${@:5}"
+}
+
+# Full page renders under load: the release server on the bench data, a signed-in admin, wrk
+# on loopback hammering each tab's 90-day page (the rate limit raised for the run). Client,
+# server and PostgreSQL share the machine's cores, so this is the whole system's throughput.
+load() { # label
+  command -v wrk >/dev/null || { if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk; else sudo apt-get install -y -qq wrk; fi; }
+  local url="$pg_base/flowpilot_bench" addr=127.0.0.1:3900 email=load@bench.example password=load-test-password
+  DATABASE_URL="$url" "$bin" create-admin --email "$email" --password "$password" --account "Seed account 001" >/dev/null
+  DATABASE_URL="$url" LEPTOS_SITE_ADDR=$addr FLOWPILOT_SECURE_COOKIES=false \
+    FLOWPILOT_RATE_LIMIT_PER_MINUTE=100000000 RUST_LOG=warn "$bin" serve >/tmp/flowpilot-load.log 2>&1 &
+  local server=$!
+  for _ in $(seq 60); do curl -sf "http://$addr/healthz" >/dev/null && break; sleep 1; done
+  local cookie
+  cookie=$(curl -s -o /dev/null -D - -H 'content-type: application/json' \
+    -d "{\"email\":\"$email\",\"password\":\"$password\"}" "http://$addr/api/v1/auth/login" \
+    | sed -nE 's/^set-cookie: ([^;]+);.*/\1/ip' | head -n 1)
+  {
+    echo
+    echo "#### Page renders under load — $1"
+    echo
+    echo "\`wrk -t2 -c8 -d15s\` per tab, 90-day period, signed in, on loopback (server, PostgreSQL"
+    echo "and wrk on the same $(nproc) cores)."
+    echo
+    echo "| page | requests/s | latency p50 | p99 | bytes/page |"
+    echo "|---|---|---|---|---|"
+    for page in "" /coverage /flow-quality /psa; do
+      local target="http://$addr/analytics$page?period=90d"
+      local size out
+      size=$(curl -s -H "cookie: $cookie" "$target" | wc -c)
+      out=$(wrk -t2 -c8 -d15s --latency -H "cookie: $cookie" "$target")
+      echo "| /analytics$page | $(awk '/Requests\/sec/ {print $2}' <<<"$out") | $(awk '$1 == "50%" {print $2}' <<<"$out") | $(awk '$1 == "99%" {print $2}' <<<"$out") | $size |"
+    done
+  } >> "$report"
+  kill "$server"; wait "$server" 2>/dev/null || true
 }
 
 case "${1:-all}" in
-  small) run "100k sessions, one account" 1 100000 3 ;;
-  1m) run "1M sessions, one account" 1 1000000 3 ;;
-  10m) run "10M sessions over 100 accounts" 100 100000 1 ;;
+  small) run "100k sessions, one account" 1 100000 3; load "100k sessions, one account" ;;
+  1m) run "1M sessions, one account" 1 1000000 3; load "1M sessions, one account" ;;
+  10m) run "10M sessions over 100 accounts" 100 100000 1 --skip-baseline flow-quality
+    load "10M sessions over 100 accounts" ;;
   all)
-    run "1M sessions, one account" 1 1000000 3
-    run "10M sessions over 100 accounts" 100 100000 1
+    run "1M sessions, one account" 1 1000000 3; load "1M sessions, one account"
+    run "10M sessions over 100 accounts" 100 100000 1 --skip-baseline flow-quality
+    load "10M sessions over 100 accounts"
     ;;
   *) echo "usage: scripts/bench.sh [all|1m|10m|small]" >&2; exit 2 ;;
 esac

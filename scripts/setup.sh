@@ -45,14 +45,18 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wbg" ]; then
 fi
 wasm-bindgen --version
 
-step "npm packages (Tailwind, binaryen's wasm-opt, ECharts) and Playwright"
+step "npm packages (Tailwind, binaryen's wasm-opt, ECharts, esbuild) and Playwright"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund; fi
 if [ ! -d end2end/node_modules ] || [ end2end/package-lock.json -nt end2end/node_modules ]; then
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
-# ECharts is served from our own assets, never a CDN.
-install -D -m 644 node_modules/echarts/dist/echarts.min.js public/vendor/echarts.min.js
-echo "node_modules ready; public/vendor/echarts.min.js in place"
+# ECharts is served from our own assets, never a CDN: a bundle of only the parts our charts
+# use (scripts/echarts/bundle.js), rebuilt when the entry or the installed packages change.
+bundle=public/vendor/echarts.min.js
+if [ ! -f "$bundle" ] || [ scripts/echarts/bundle.js -nt "$bundle" ] || [ node_modules -nt "$bundle" ]; then
+  npm run --silent build:echarts
+fi
+echo "node_modules ready; $bundle: $(wc -c <"$bundle") bytes, $(gzip -9c "$bundle" | wc -c) gzipped"
 
 step "PostgreSQL at $DATABASE_URL"
 pg_host=$(sed -E 's|^[a-z]+://([^@/]*@)?([^:/?]+).*|\2|' <<<"$DATABASE_URL")

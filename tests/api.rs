@@ -174,3 +174,30 @@ async fn the_limit_is_configurable(pool: PgPool) {
     assert_eq!(get(&app, OVERVIEW, Some(&a)).await.status, 200);
     assert_eq!(get(&app, OVERVIEW, Some(&a)).await.status, 429);
 }
+
+#[sqlx::test(fixtures("recent_sessions"))]
+async fn responses_are_gzipped_for_clients_that_accept_it(pool: PgPool) {
+    use axum::{body::Body, http::Request};
+    use std::io::Read;
+    use tower::ServiceExt;
+
+    let a = admin_cookie(&pool, ACCOUNT_A).await;
+    let app = app(pool);
+    let path = format!("{OVERVIEW}?period=90d");
+    let plain = get(&app, &path, Some(&a)).await;
+    assert_eq!(plain.header("content-encoding"), None);
+
+    let request = Request::get(&path)
+        .header("cookie", &a)
+        .header("accept-encoding", "gzip")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    assert!(bytes.len() < plain.body.len(), "{} vs {}", bytes.len(), plain.body.len());
+    let mut unzipped = String::new();
+    flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut unzipped).unwrap();
+    assert_eq!(unzipped, plain.body);
+}

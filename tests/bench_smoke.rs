@@ -29,6 +29,7 @@ async fn the_benchmark_measures_every_source_and_period_against_the_baseline(
             sessions_per_account: 400,
             iterations: 2,
             baseline_iterations: 1,
+            skip_baseline: vec!["coverage".into()],
             skip_seed: false,
         },
     )
@@ -42,4 +43,5 @@ async fn the_benchmark_measures_every_source_and_period_against_the_baseline(
     }
     assert!(report.contains("800 sessions in 2 account(s)"), "{report}");
     assert!(report.contains("× |"), "ratios are reported: {report}");
+    assert_eq!(report.matches("not run | — |").count(), 3, "coverage's baseline skipped: {report}");
 }
