@@ -138,3 +138,22 @@ test('signing out ends the session', async ({ page }) => {
   await page.goto('/analytics');
   await expect(page).toHaveURL(/\/login\?next=/);
 });
+
+test('pages and, when hydrating, the .wasm and the ECharts bundle arrive compressed', async ({
+  page,
+}, testInfo) => {
+  const encodings = new Map<string, string | undefined>();
+  page.on('response', (response) => {
+    encodings.set(new URL(response.url()).pathname, response.headers()['content-encoding']);
+  });
+  await signIn(page, NORTHWIND_ADMIN);
+  await expect(page).toHaveURL(/\/analytics$/);
+  const expected = ['/analytics'];
+  if (testInfo.project.name === 'hydrated') {
+    await expect(page.locator('#overview-trend-chart canvas').first()).toBeVisible();
+    expected.push('/pkg/flowpilot-analytics.wasm', '/vendor/echarts.min.js');
+  }
+  for (const path of expected) {
+    expect(encodings.get(path), path).toMatch(/^(br|gzip)$/);
+  }
+});
