@@ -76,14 +76,14 @@ load() { # label
     echo "\`wrk -t2 -c8 -d15s\` per tab, 90-day period, signed in, on loopback (server, PostgreSQL"
     echo "and wrk on the same $(nproc) cores)."
     echo
-    echo "| page | requests/s | latency p50 | p99 | bytes/page |"
-    echo "|---|---|---|---|---|"
+    echo "| page | requests/s | latency p50 | p99 | bytes/page | non-2xx |"
+    echo "|---|---|---|---|---|---|"
     for page in "" /coverage /flow-quality /psa; do
       local target="http://$addr/analytics$page?period=90d"
       local size out
       size=$(curl -s -H "cookie: $cookie" "$target" | wc -c)
       out=$(wrk -t2 -c8 -d15s --latency -H "cookie: $cookie" "$target")
-      echo "| /analytics$page | $(awk '/Requests\/sec/ {print $2}' <<<"$out") | $(awk '$1 == "50%" {print $2}' <<<"$out") | $(awk '$1 == "99%" {print $2}' <<<"$out") | $size |"
+      echo "| /analytics$page | $(awk '/Requests\/sec/ {print $2}' <<<"$out") | $(awk '$1 == "50%" {print $2}' <<<"$out") | $(awk '$1 == "99%" {print $2}' <<<"$out") | $size | $(awk '/Non-2xx/ {n = $NF} END {print n + 0}' <<<"$out") |"
     done
   } >> "$report"
   kill "$server"; wait "$server" 2>/dev/null || true
@@ -101,3 +101,4 @@ case "${1:-all}" in
     ;;
   *) echo "usage: scripts/bench.sh [all|1m|10m|small]" >&2; exit 2 ;;
 esac
+scripts/asset-sizes.sh "$report"
