@@ -50,6 +50,7 @@ trap cleanup EXIT
 
 run() { # label accounts sessions-per-account baseline-iterations [bench options…]
   fresh_db
+  echo >> "$report"
   DATABASE_URL="$pg_base/flowpilot_bench" "$bin" bench --label "$1" --accounts "$2" \
     --sessions-per-account "$3" --baseline-iterations "$4" --iterations 10 --report "$report" "${@:5}"
 }

@@ -1,7 +1,7 @@
 -- The first part of every analytics statement ($1 account, $2 since, $3 until): the window
 -- in the account's local days. The whole days strictly between first_day and last_day are
 -- read from the daily rollups (migrations/…_daily_rollups.sql), the partial first and last
--- day from the raw rows, so a 90-day window costs 88 rollup days plus two days of rows and
+-- day from the raw rows, so a 90-day window reads 89 rollup days plus two partial days and
 -- every figure stays exact to the second. The edge reads select by local day; the instants
 -- around each edge day only bound their index range (with slack for DST shifts).
 WITH bounds AS (
