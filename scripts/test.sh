@@ -25,7 +25,9 @@ DATABASE_URL="$pg_base/flowpilot_test" timeout 15m cargo test --features ssr
 
 echo; echo "==> End-to-end tests (Playwright, Debian Chromium)"
 cargo leptos build
-ensure_db flowpilot_e2e
+# A fresh database each run: the demo data is the tests' fixture, and a database left by an
+# older checkout may carry a migration this one has changed.
+psql "$pg_base/postgres" -qc "DROP DATABASE IF EXISTS flowpilot_e2e WITH (FORCE)" -c "CREATE DATABASE flowpilot_e2e"
 export E2E_DATABASE_URL="$pg_base/flowpilot_e2e"
 DATABASE_URL="$E2E_DATABASE_URL" target/debug/flowpilot-analytics seed --demo
 cd end2end && timeout 15m npx playwright test
