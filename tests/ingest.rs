@@ -27,6 +27,17 @@ async fn open(app: &axum::Router, key: &str, domain: &str) -> String {
     opened.json()["id"].as_str().unwrap().to_owned()
 }
 
+/// An engine event (`match`, `outcome`, `ticket`) for session `id`, without idempotency key.
+async fn event(
+    app: &axum::Router,
+    key: &str,
+    id: &impl std::fmt::Display,
+    event: &str,
+    body: serde_json::Value,
+) -> common::TestResponse {
+    ingest(app, key, &format!("/api/v1/sessions/{id}/{event}"), body, None).await
+}
+
 fn match_body(flow: Uuid) -> serde_json::Value {
     json!({ "flow_id": flow, "confidence": 0.9, "confidence_tier": "guided" })
 }
@@ -38,33 +49,18 @@ async fn a_session_driven_by_the_engine_moves_the_analytics(pool: PgPool) {
     let app = app(pool.clone());
 
     let id = open(&app, &key, "Email").await;
-    let matched =
-        ingest(&app, &key, &format!("/api/v1/sessions/{id}/match"), match_body(FLOW_1), None).await;
+    let matched = event(&app, &key, &id, "match", match_body(FLOW_1)).await;
     assert_eq!(matched.status, 200, "{}", matched.body);
     assert_eq!(matched.json()["matched_flow_id"], FLOW_1.to_string());
     assert_eq!(flow(&pool, FLOW_1).await, (1, Some(0.0), true));
 
-    let resolved = ingest(
-        &app,
-        &key,
-        &format!("/api/v1/sessions/{id}/outcome"),
-        json!({"status": "resolved"}),
-        None,
-    )
-    .await;
+    let resolved = event(&app, &key, &id, "outcome", json!({"status": "resolved"})).await;
     assert_eq!(resolved.status, 200, "{}", resolved.body);
     assert_eq!(resolved.json()["status"], "resolved");
     assert!(resolved.json()["resolved_at"].is_string());
     assert_eq!(flow(&pool, FLOW_1).await, (1, Some(1.0), true));
 
-    let linked = ingest(
-        &app,
-        &key,
-        &format!("/api/v1/sessions/{id}/ticket"),
-        json!({"psa_ticket_id": "12345"}),
-        None,
-    )
-    .await;
+    let linked = event(&app, &key, &id, "ticket", json!({"psa_ticket_id": "12345"})).await;
     assert_eq!(linked.json()["psa_ticket_id"], "12345");
 
     // The next page load sees it.
@@ -90,16 +86,9 @@ async fn success_rate_is_exact_after_a_mix_of_outcomes(pool: PgPool) {
     let app = app(pool.clone());
     for outcome in ["resolved", "resolved", "escalated", "abandoned", "active"] {
         let id = open(&app, &key, "Email").await;
-        ingest(&app, &key, &format!("/api/v1/sessions/{id}/match"), match_body(FLOW_1), None).await;
+        event(&app, &key, &id, "match", match_body(FLOW_1)).await;
         if outcome != "active" {
-            let r = ingest(
-                &app,
-                &key,
-                &format!("/api/v1/sessions/{id}/outcome"),
-                json!({"status": outcome}),
-                None,
-            )
-            .await;
+            let r = event(&app, &key, &id, "outcome", json!({"status": outcome})).await;
             assert_eq!(r.status, 200, "{}", r.body);
         }
     }
@@ -114,14 +103,7 @@ async fn re_matching_moves_the_use_and_repeating_a_match_counts_once(pool: PgPoo
     let id = open(&app, &key, "VPN").await;
     let path = format!("/api/v1/sessions/{id}/match");
     ingest(&app, &key, &path, match_body(FLOW_1), None).await;
-    ingest(
-        &app,
-        &key,
-        &format!("/api/v1/sessions/{id}/outcome"),
-        json!({"status": "resolved"}),
-        None,
-    )
-    .await;
+    event(&app, &key, &id, "outcome", json!({"status": "resolved"})).await;
     assert_eq!(flow(&pool, FLOW_1).await, (1, Some(1.0), true));
 
     ingest(&app, &key, &path, match_body(FLOW_2), None).await;
@@ -157,14 +139,7 @@ async fn a_thousand_concurrent_matches_count_exactly_a_thousand(pool: PgPool) {
         let (app, key, chunk) = (app.clone(), key.clone(), chunk.to_vec());
         tasks.push(tokio::spawn(async move {
             for id in chunk {
-                let r = ingest(
-                    &app,
-                    &key,
-                    &format!("/api/v1/sessions/{id}/match"),
-                    match_body(FLOW_1),
-                    None,
-                )
-                .await;
+                let r = event(&app, &key, &id, "match", match_body(FLOW_1)).await;
                 assert_eq!(r.status, 200, "{}", r.body);
             }
         }));
@@ -287,23 +262,9 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing(pool: PgPool) {
     assert_eq!(common::send(&app, raw).await.status, 400);
     let r = ingest(&app, &key, "/api/v1/sessions/not-a-uuid/match", match_body(FLOW_1), None).await;
     assert_eq!(r.status, 400, "{}", r.body);
-    let r = ingest(
-        &app,
-        &key,
-        &format!("/api/v1/sessions/{id}/outcome"),
-        json!({"status": "done"}),
-        None,
-    )
-    .await;
+    let r = event(&app, &key, &id, "outcome", json!({"status": "done"})).await;
     assert_eq!(r.status, 422);
-    let r = ingest(
-        &app,
-        &key,
-        &format!("/api/v1/sessions/{id}/ticket"),
-        json!({"psa_ticket_id": "x".repeat(101)}),
-        None,
-    )
-    .await;
+    let r = event(&app, &key, &id, "ticket", json!({"psa_ticket_id": "x".repeat(101)})).await;
     assert_eq!(r.status, 422);
     assert_eq!(flow(&pool, FLOW_1).await, (0, None, false), "nothing was half-written");
 }

@@ -24,6 +24,14 @@ struct Setup {
     psa: MockServer,
 }
 
+impl Setup {
+    /// A push for the linked session: `kind` is notes, time-entries or status.
+    async fn push(&self, kind: &str, body: serde_json::Value) -> common::TestResponse {
+        let path = format!("/api/v1/sessions/{}/psa/{kind}", self.session);
+        ingest(&self.app, &self.key, &path, body, None).await
+    }
+}
+
 /// Account A connected to a stub ConnectWise, with one session linked to ticket 12345.
 async fn setup(pool: &PgPool) -> Setup {
     let psa = MockServer::start().await;
@@ -81,14 +89,7 @@ async fn a_note_is_posted_as_connectwise_expects_and_logged_once(pool: PgPool) {
         .expect(1)
         .mount(&s.psa)
         .await;
-    let r = ingest(
-        &s.app,
-        &s.key,
-        &format!("/api/v1/sessions/{}/psa/notes", s.session),
-        json!({"text": "Cleared the Outlook cache"}),
-        None,
-    )
-    .await;
+    let r = s.push("notes", json!({"text": "Cleared the Outlook cache"})).await;
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.json()["activity_type"], "note_posted");
     assert_eq!(logs(&pool).await, vec![("note_posted".into(), None, Some("12345".into()))]);
@@ -106,14 +107,7 @@ async fn a_time_entry_is_charged_to_the_ticket_with_its_hours(pool: PgPool) {
         .expect(1)
         .mount(&s.psa)
         .await;
-    let r = ingest(
-        &s.app,
-        &s.key,
-        &format!("/api/v1/sessions/{}/psa/time-entries", s.session),
-        json!({"hours": 1.5, "notes": "Remote session"}),
-        None,
-    )
-    .await;
+    let r = s.push("time-entries", json!({"hours": 1.5, "notes": "Remote session"})).await;
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(
         logs(&pool).await,
@@ -130,14 +124,7 @@ async fn a_status_update_patches_the_ticket(pool: PgPool) {
         .expect(1)
         .mount(&s.psa)
         .await;
-    let r = ingest(
-        &s.app,
-        &s.key,
-        &format!("/api/v1/sessions/{}/psa/status", s.session),
-        json!({"status": "Resolved"}),
-        None,
-    )
-    .await;
+    let r = s.push("status", json!({"status": "Resolved"})).await;
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(logs(&pool).await[0].0, "status_updated");
 }
@@ -153,14 +140,7 @@ async fn a_server_error_is_retried_then_reported_and_nothing_is_logged(pool: PgP
         .expect(3)
         .mount(&s.psa)
         .await;
-    let r = ingest(
-        &s.app,
-        &s.key,
-        &format!("/api/v1/sessions/{}/psa/notes", s.session),
-        json!({"text": "x"}),
-        None,
-    )
-    .await;
+    let r = s.push("notes", json!({"text": "x"})).await;
     assert_eq!(r.status, 502, "{}", r.body);
     assert!(r.json()["message"].as_str().unwrap().contains("Database unavailable"), "{}", r.body);
     assert!(logs(&pool).await.is_empty());
@@ -177,14 +157,7 @@ async fn a_refusal_is_not_retried_and_its_reason_is_shown(pool: PgPool) {
         .expect(1)
         .mount(&s.psa)
         .await;
-    let r = ingest(
-        &s.app,
-        &s.key,
-        &format!("/api/v1/sessions/{}/psa/notes", s.session),
-        json!({"text": "x"}),
-        None,
-    )
-    .await;
+    let r = s.push("notes", json!({"text": "x"})).await;
     assert_eq!(r.status, 502);
     assert_eq!(
         r.json()["message"],
@@ -200,14 +173,7 @@ async fn a_timeout_is_a_502_and_nothing_is_logged(pool: PgPool) {
         .respond_with(ResponseTemplate::new(201).set_delay(Duration::from_secs(3)))
         .mount(&s.psa)
         .await;
-    let r = ingest(
-        &s.app,
-        &s.key,
-        &format!("/api/v1/sessions/{}/psa/time-entries", s.session),
-        json!({"hours": 1.0}),
-        None,
-    )
-    .await;
+    let r = s.push("time-entries", json!({"hours": 1.0})).await;
     assert_eq!(r.status, 502, "{}", r.body);
     assert!(r.body.contains("did not answer within 500 ms"), "{}", r.body);
     assert!(logs(&pool).await.is_empty());
@@ -310,14 +276,7 @@ async fn pushing_needs_a_ticket_a_connection_and_a_ticket_id_the_psa_knows(pool:
     for (body, needle) in
         [(json!({"hours": 0}), "more than 0"), (json!({"hours": 30}), "at most 24")]
     {
-        let r = ingest(
-            &s.app,
-            &s.key,
-            &format!("/api/v1/sessions/{}/psa/time-entries", s.session),
-            body,
-            None,
-        )
-        .await;
+        let r = s.push("time-entries", body).await;
         assert_eq!(r.status, 422);
         assert!(r.body.contains(needle), "{}", r.body);
     }
