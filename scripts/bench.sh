@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The performance benchmark of docs/BENCHMARKS.md: 1M sessions in one account, then 10M over
 # 100 accounts, each measured beside the original plan's query shapes in the same run.
-# Not part of CI (a smoke run is, in tests/bench_smoke.rs). Takes a while and, while it runs,
+# Not part of CI (a smoke run is, in tests/it/bench_smoke.rs). Takes a while and, while it runs,
 # some disk (about 1 GB per million sessions).
 # Usage: scripts/bench.sh [all|1m|10m|small] — `small` is 100k sessions, for a quick look.
 set -euo pipefail
@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 pg_base=${PG_BASE_URL:-postgres://postgres@127.0.0.1:5432}
 export PATH="$HOME/.cargo/bin:$PATH"
 DATABASE_URL="$pg_base/flowpilot_analytics" scripts/setup.sh
-cargo build --release --features ssr
+cargo build --release --features ssr --bins
 bin=target/release/flowpilot-analytics
+bench=target/release/flowpilot-bench
 report=docs/BENCHMARKS.md
 mkdir -p docs
 
@@ -21,7 +22,7 @@ fresh_db() {
 {
   echo "# Benchmarks"
   echo
-  echo "Produced by \`scripts/bench.sh\` (\`flowpilot-analytics bench\`, src/server/bench.rs)."
+  echo "Produced by \`scripts/bench.sh\` (the \`flowpilot-bench\` binary, src/bin/bench/)."
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
@@ -51,7 +52,7 @@ trap cleanup EXIT
 run() { # label accounts sessions-per-account baseline-iterations [bench options…]
   fresh_db
   echo >> "$report"
-  DATABASE_URL="$pg_base/flowpilot_bench" "$bin" bench --label "$1" --accounts "$2" \
+  DATABASE_URL="$pg_base/flowpilot_bench" "$bench" --label "$1" --accounts "$2" \
     --sessions-per-account "$3" --baseline-iterations "$4" --iterations 10 --report "$report" "${@:5}"
 }
 

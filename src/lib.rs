@@ -6,15 +6,15 @@
 pub mod app;
 pub mod components;
 pub mod error;
+pub mod flow_quality;
+pub mod href;
 pub mod model;
+pub mod page_state;
 pub mod pages;
-pub mod quality;
+pub mod routes;
 
 #[cfg(feature = "ssr")]
 pub mod server;
-
-#[cfg(feature = "hydrate")]
-mod charts;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -1,7 +1,8 @@
-//! The response shapes of SPEC.md §3 and the inputs they are asked for with. Shared by the
-//! server (queries, JSON API) and the browser (server function results).
+//! The response shapes of the analytics API and the inputs they are asked for with. Shared by
+//! the server (queries, JSON API) and the browser (server function results). Field names are
+//! the API's contract with its clients.
 
-use crate::error::AppError;
+use crate::{error::AppError, href::encode_component};
 use serde::{Deserialize, Serialize};
 use std::{fmt, str::FromStr};
 
@@ -73,7 +74,7 @@ pub fn truncate_for_message(text: &str) -> String {
     }
 }
 
-/// Rounds to 3 decimals, the precision of every rate in SPEC.md.
+/// Rounds to 3 decimals, the precision of every rate in the API.
 pub fn round3(value: f64) -> f64 {
     (value * 1000.0).round() / 1000.0
 }
@@ -216,20 +217,6 @@ impl PageContext {
     pub fn new_flow(&self, category: &str) -> String {
         format!("{}/trees/new?category={}", self.app_url, encode_component(category))
     }
-}
-
-/// Percent-encodes everything but RFC 3986 unreserved characters.
-pub fn encode_component(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(byte as char)
-            }
-            other => out.push_str(&format!("%{other:02X}")),
-        }
-    }
-    out
 }
 
 /// Minutes are reported to a tenth.

@@ -1,16 +1,8 @@
-import { expect, type Page } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { NORTHWIND_ADMIN, metric, percent, signIn, test } from './helpers';
+import { dataOf } from './api';
 
-type Row = {
-  domain: string;
-  flow_count: number;
-  session_count: number;
-  resolution_rate: number;
-  escalation_rate: number;
-  guided_rate: number;
-};
-
-// The SPEC §3 thresholds, restated as the test's oracle.
+// The heatmap's thresholds, restated as the test's oracle.
 const GREEN = 'bg-emerald-400/10';
 const AMBER = 'bg-amber-400/10';
 const RED = 'bg-rose-500/10';
@@ -23,17 +15,11 @@ const flows = (n: number) => (n >= 5 ? GREEN : n >= 1 ? AMBER : RED);
 const encodeStrict = (text: string) =>
   encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-async function coverageApi(page: Page, period: string) {
-  const response = await page.request.get(`/api/v1/analytics/flowpilot/coverage?period=${period}`);
-  expect(response.status()).toBe(200);
-  return (await response.json()) as { domains: Row[]; unmapped_session_count: number; total_domains: number };
-}
-
 test('the heatmap shows every domain with its values and colours', async ({ page }) => {
   await signIn(page, NORTHWIND_ADMIN);
   await page.getByRole('link', { name: 'Coverage', exact: true }).click();
   await expect(page).toHaveURL(/\/analytics\/coverage$/);
-  const api = await coverageApi(page, '30d');
+  const api = await dataOf(page, 'coverage', { period: '30d' });
   expect(api.domains.length).toBeGreaterThan(5);
 
   await expect(metric(page, 'Domains')).toHaveText(String(api.total_domains));
@@ -65,7 +51,7 @@ test('the heatmap shows every domain with its values and colours', async ({ page
 
 test('a domain without flows links to creating one', async ({ page }) => {
   await signIn(page, NORTHWIND_ADMIN, '/analytics/coverage?period=90d');
-  const api = await coverageApi(page, '90d');
+  const api = await dataOf(page, 'coverage', { period: '90d' });
   const uncovered = api.domains.filter((d) => d.flow_count === 0);
   expect(uncovered.length).toBeGreaterThan(0);
   for (const d of uncovered) {
@@ -83,8 +69,8 @@ test('a domain without flows links to creating one', async ({ page }) => {
 
 test('changing the period changes the numbers', async ({ page }) => {
   await signIn(page, NORTHWIND_ADMIN, '/analytics/coverage?period=90d');
-  const quarter = await coverageApi(page, '90d');
-  const week = await coverageApi(page, '7d');
+  const quarter = await dataOf(page, 'coverage', { period: '90d' });
+  const week = await dataOf(page, 'coverage', { period: '7d' });
   const top = quarter.domains[0];
   const weekTop = week.domains.find((d) => d.domain === top.domain)!;
   expect(weekTop.session_count).toBeLessThan(top.session_count);

@@ -1,22 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import { NORTHWIND_ADMIN, signIn, test } from './helpers';
-
-type Flow = {
-  flow_id: string;
-  name: string;
-  usage_count: number;
-  success_rate: number | null;
-  quality_score: number;
-};
-type FlowQuality = { flows: Flow[]; top_performers: Flow[]; needs_attention: Flow[] };
-
-async function flowQualityApi(page: Page, sort: string) {
-  const response = await page.request.get(
-    `/api/v1/analytics/flowpilot/flow-quality?period=30d&sort=${sort}`,
-  );
-  expect(response.status()).toBe(200);
-  return (await response.json()) as FlowQuality;
-}
+import { dataOf, type Flow } from './api';
 
 const table = (page: Page) => page.getByRole('table', { name: 'Flow quality' });
 const bodyRows = (page: Page) => table(page).locator('tbody tr');
@@ -26,7 +10,7 @@ test('flows are ordered by quality and sort by each header, kept in the URL', as
   await signIn(page, NORTHWIND_ADMIN);
   await page.getByRole('link', { name: 'Flow Quality', exact: true }).click();
   await expect(page).toHaveURL(/\/analytics\/flow-quality$/);
-  const byQuality = await flowQualityApi(page, 'quality');
+  const byQuality = await dataOf(page, 'flow-quality', { period: '30d', sort: 'quality' });
   await expect(bodyRows(page)).toHaveCount(byQuality.flows.length);
   expect(await shownNames(page)).toEqual(byQuality.flows.map((f) => f.name));
 
@@ -34,7 +18,7 @@ test('flows are ordered by quality and sort by each header, kept in the URL', as
   await usageHeader().getByRole('link').click();
   await expect(page).toHaveURL(/sort=usage&dir=desc/);
   await expect(usageHeader()).toHaveAttribute('aria-sort', 'descending');
-  const byUsage = await flowQualityApi(page, 'usage');
+  const byUsage = await dataOf(page, 'flow-quality', { period: '30d', sort: 'usage' });
   await expect.poll(() => shownNames(page)).toEqual(byUsage.flows.map((f) => f.name));
 
   // Again: reversed.
@@ -46,7 +30,7 @@ test('flows are ordered by quality and sort by each header, kept in the URL', as
 
   await table(page).getByRole('columnheader', { name: /Success rate/ }).getByRole('link').click();
   await expect(page).toHaveURL(/sort=success_rate&dir=desc/);
-  const bySuccess = await flowQualityApi(page, 'success_rate');
+  const bySuccess = await dataOf(page, 'flow-quality', { period: '30d', sort: 'success_rate' });
   await expect.poll(() => shownNames(page)).toEqual(bySuccess.flows.map((f) => f.name));
 
   await table(page).getByRole('columnheader', { name: /Flow name/ }).getByRole('link').click();
@@ -57,7 +41,7 @@ test('flows are ordered by quality and sort by each header, kept in the URL', as
 
 test('the best and worst flows are marked and flagged flows carry a badge', async ({ page }) => {
   await signIn(page, NORTHWIND_ADMIN, '/analytics/flow-quality');
-  const api = await flowQualityApi(page, 'quality');
+  const api = await dataOf(page, 'flow-quality', { period: '30d', sort: 'quality' });
   const n = api.flows.length;
   expect(n).toBeGreaterThan(10);
   const rowOf = (flow: Flow) => table(page).locator(`tr[data-flow-id="${flow.flow_id}"]`);
@@ -86,7 +70,7 @@ test('the best and worst flows are marked and flagged flows carry a badge', asyn
 
 test('a flow name links to its editor', async ({ page }) => {
   await signIn(page, NORTHWIND_ADMIN, '/analytics/flow-quality');
-  const api = await flowQualityApi(page, 'quality');
+  const api = await dataOf(page, 'flow-quality', { period: '30d', sort: 'quality' });
   const first = api.flows[0];
   await expect(table(page).getByRole('link', { name: first.name, exact: true })).toHaveAttribute(
     'href',

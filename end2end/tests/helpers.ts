@@ -29,11 +29,4 @@ export function metric(page: Page, label: string) {
   return page.getByRole('group', { name: label, exact: true }).locator('[data-metric]');
 }
 
-/** The JSON API's answer for the signed-in user (the page's cookies come along). */
-export async function overviewApi(page: Page, period: string) {
-  const response = await page.request.get(`/api/v1/analytics/flowpilot?period=${period}`);
-  expect(response.status()).toBe(200);
-  return response.json();
-}
-
 export const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;

@@ -5,10 +5,10 @@ import {
   NORTHWIND_ADMIN,
   NORTHWIND_TECH,
   metric,
-  overviewApi,
   percent,
   signIn,
 } from './helpers';
+import { dataOf } from './api';
 
 test('a signed-out visitor signs in and lands on the Overview with its numbers', async ({
   page,
@@ -17,7 +17,7 @@ test('a signed-out visitor signs in and lands on the Overview with its numbers',
   await expect(page).toHaveURL(/\/analytics$/);
   await expect(page.getByRole('link', { name: 'Overview' })).toHaveAttribute('aria-current', 'page');
 
-  const api = await overviewApi(page, '30d');
+  const api = await dataOf(page, 'overview', { period: '30d' });
   expect(api.total_sessions).toBeGreaterThan(0);
   await expect(metric(page, 'Sessions')).toHaveText(String(api.total_sessions));
   await expect(metric(page, 'Resolution rate')).toHaveText(percent(api.resolution_rate));
@@ -32,8 +32,8 @@ test('a signed-out visitor signs in and lands on the Overview with its numbers',
 
 test('the period selector changes the numbers and stays in the URL', async ({ page }) => {
   await signIn(page, NORTHWIND_ADMIN);
-  const week = await overviewApi(page, '7d');
-  const quarter = await overviewApi(page, '90d');
+  const week = await dataOf(page, 'overview', { period: '7d' });
+  const quarter = await dataOf(page, 'overview', { period: '90d' });
   expect(quarter.total_sessions).toBeGreaterThan(week.total_sessions);
 
   await page.getByRole('link', { name: '7d', exact: true }).click();
@@ -77,7 +77,7 @@ test('the daily trend is drawn after hydration and listed for everyone', async (
   javaScriptEnabled,
 }) => {
   await signIn(page, NORTHWIND_ADMIN, '/analytics?period=7d');
-  const api = await overviewApi(page, '7d');
+  const api = await dataOf(page, 'overview', { period: '7d' });
   const chart = page.getByRole('img', { name: 'Daily sessions, resolved and escalated' });
   if (javaScriptEnabled) {
     await expect(chart.locator('canvas').first()).toBeVisible();
@@ -97,8 +97,8 @@ test('each account sees only its own numbers', async ({ browser }) => {
   const contoso = await browser.newPage();
   await signIn(northwind, NORTHWIND_ADMIN);
   await signIn(contoso, CONTOSO_ADMIN);
-  const north = await overviewApi(northwind, '90d');
-  const cont = await overviewApi(contoso, '90d');
+  const north = await dataOf(northwind, 'overview', { period: '90d' });
+  const cont = await dataOf(contoso, 'overview', { period: '90d' });
   expect(north.total_sessions).not.toBe(cont.total_sessions);
 
   await contoso.goto('/analytics?period=90d');
@@ -127,7 +127,12 @@ test('a technician gets a 403 page', async ({ page }) => {
     page.getByRole('button', { name: 'Sign in' }).click(),
   ]);
   expect(response.status()).toBe(403);
-  await expect(page.getByRole('heading', { name: '403 · Forbidden' })).toBeVisible();
+  const refusal = page.getByRole('alert');
+  await expect(refusal.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
+  await expect(refusal).toContainText('Only team admins can view analytics.');
+  // No tabs to a page they cannot open, but a way out.
+  await expect(page.getByRole('navigation', { name: 'Analytics tabs' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 });
 
 test('signing out ends the session', async ({ page }) => {

@@ -1,19 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import { NORTHWIND_ADMIN, metric, percent, signIn, test } from './helpers';
-
-type Psa = {
-  total_time_entries: number;
-  total_hours_logged: number;
-  avg_hours_per_session: number;
-  push_funnel: { total_sessions: number; linked_to_ticket: number; doc_pushed: number; time_entry_logged: number };
-  daily_trend: { date: string; entries: number; hours: number }[];
-};
-
-async function psaApi(page: Page, period: string) {
-  const response = await page.request.get(`/api/v1/analytics/flowpilot/psa-metrics?period=${period}`);
-  expect(response.status()).toBe(200);
-  return (await response.json()) as Psa;
-}
+import { dataOf } from './api';
 
 /** What ECharts holds for the chart drawn in `id`. */
 function chartOption(page: Page, id: string) {
@@ -36,7 +23,7 @@ test('cards and funnel show the PSA numbers', async ({ page }) => {
   await signIn(page, NORTHWIND_ADMIN);
   await page.getByRole('link', { name: 'PSA', exact: true }).click();
   await expect(page).toHaveURL(/\/analytics\/psa$/);
-  const api = await psaApi(page, '30d');
+  const api = await dataOf(page, 'psa-metrics', { period: '30d' });
   expect(api.total_time_entries).toBeGreaterThan(0);
 
   await expect(metric(page, 'Total time entries')).toHaveText(String(api.total_time_entries));
@@ -68,7 +55,7 @@ test('the trend is a dual-axis chart after hydration and a table for everyone', 
   javaScriptEnabled,
 }) => {
   await signIn(page, NORTHWIND_ADMIN, '/analytics/psa?period=30d');
-  const month = await psaApi(page, '30d');
+  const month = await dataOf(page, 'psa-metrics', { period: '30d' });
   const chart = page.getByRole('img', { name: 'Time entries and hours logged per day' });
   if (javaScriptEnabled) {
     await expect(chart.locator('canvas').first()).toBeVisible();
@@ -79,7 +66,7 @@ test('the trend is a dual-axis chart after hydration and a table for everyone', 
     });
 
     // Re-drawn for the new period.
-    const week = await psaApi(page, '7d');
+    const week = await dataOf(page, 'psa-metrics', { period: '7d' });
     await page.getByRole('link', { name: '7d', exact: true }).click();
     await expect(page).toHaveURL(/period=7d/);
     await expect
@@ -97,7 +84,7 @@ test('the trend is a dual-axis chart after hydration and a table for everyone', 
     await expect(chart.locator('canvas')).toHaveCount(0);
   }
   await page.getByText('Daily numbers').click();
-  const current = javaScriptEnabled ? await psaApi(page, '7d') : month;
+  const current = javaScriptEnabled ? await dataOf(page, 'psa-metrics', { period: '7d' }) : month;
   const rows = page.getByRole('table', { name: 'Time entries by day' }).locator('tbody tr');
   await expect(rows).toHaveCount(current.daily_trend.length);
   const busiest = current.daily_trend.reduce((a, b) => (b.entries > a.entries ? b : a));

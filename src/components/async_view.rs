@@ -1,6 +1,6 @@
 use crate::{
     components::error_view::ErrorView, error::AppError, model::PageContext,
-    pages::analytics::PageContextResource,
+    page_state::PageContextResource,
 };
 use leptos::prelude::*;
 use serde::{de::DeserializeOwned, Serialize};

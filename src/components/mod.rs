@@ -1,8 +1,11 @@
 //! Reusable pieces of the analytics page.
 
 pub mod async_view;
+pub mod bar_list;
 pub mod chart;
+pub mod daily_table;
 pub mod error_view;
-pub mod heatmap;
+pub mod levels;
 pub mod metric_card;
+pub mod period_selector;
 pub mod tabs;

@@ -1,14 +1,8 @@
-use crate::pages::analytics::use_period_param;
+//! The tab bar: one link per data source, carrying the page's shared parameters along.
+
+use crate::{page_state::use_link, routes::DataSource};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
-
-/// The four tabs of SPEC §4, as links that carry the period along.
-pub const TABS: [(&str, &str); 4] = [
-    ("Overview", "/analytics"),
-    ("Coverage", "/analytics/coverage"),
-    ("Flow Quality", "/analytics/flow-quality"),
-    ("PSA", "/analytics/psa"),
-];
 
 const ACTIVE: &str = "bg-primary/10 text-foreground border-b-2 border-primary";
 const INACTIVE: &str = "text-muted-foreground hover:text-foreground border-b-2 border-transparent";
@@ -16,20 +10,17 @@ const INACTIVE: &str = "text-muted-foreground hover:text-foreground border-b-2 b
 #[component]
 pub fn TabBar() -> impl IntoView {
     let location = use_location();
-    let period = use_period_param();
+    let link = use_link();
     view! {
         <nav aria-label="Analytics tabs" class="-mb-px flex gap-1 overflow-x-auto">
-            {TABS
+            {DataSource::ALL
                 .into_iter()
-                .map(|(label, path)| {
+                .map(|source| {
+                    let path = source.page();
                     let active = move || location.pathname.read().trim_end_matches('/') == path;
-                    let href = move || {
-                        let period = period.get();
-                        if period.is_empty() { path.to_owned() } else { format!("{path}?period={period}") }
-                    };
                     view! {
                         <a
-                            href=href
+                            href=move || link(path, &[])
                             aria-current=move || active().then_some("page")
                             class=move || {
                                 format!(
@@ -38,7 +29,7 @@ pub fn TabBar() -> impl IntoView {
                                 )
                             }
                         >
-                            {label}
+                            {source.label()}
                         </a>
                     }
                 })

@@ -1,22 +1,22 @@
-//! Coverage tab: the per-domain heatmap that shows where flows are missing (SPEC §3 "Coverage").
+//! Coverage tab: the per-domain heatmap that shows where flows are missing.
 
 use crate::{
     components::{
         async_view::AsyncView,
-        heatmap::{escalation_level, flows_level, guided_level, resolution_level, Level},
+        levels::{escalation_level, flows_level, guided_level, resolution_level, Level},
         metric_card::{or_dash, percent, MetricCard},
     },
     error::AppError,
     model::{CoverageDomainRow, CoverageResponse, PageContext},
-    pages::analytics::use_period_param,
+    page_state::use_period_param,
 };
 use leptos::{prelude::*, server_fn::codec::GetUrl};
 
 #[server(input = GetUrl, prefix = "/api/analytics", endpoint = "coverage")]
 pub async fn get_coverage(#[server(default)] period: String) -> Result<CoverageResponse, AppError> {
-    use crate::server::{api::as_admin, api::AnalyticsQuery, queries::coverage::coverage};
+    use crate::server::{queries::coverage::coverage, queries::Window, server_fns::as_admin};
     as_admin(|state, admin| async move {
-        coverage(&state.pool, admin.account_id, AnalyticsQuery::window_for(&period)?).await
+        coverage(&state.pool, admin.account_id, Window::from_period_param(&period)?).await
     })
     .await
 }

@@ -1,18 +1,18 @@
-//! Flow quality tab: every flow scored, the best and the ones that need attention
-//! (SPEC §3 "Flow quality"). Fetched once per period; sorting happens on the page, from the
-//! URL (`?sort=<column>&dir=asc|desc`), so header links work without JavaScript and instantly
-//! with it.
+//! Flow quality tab: every flow scored, the best and the ones that need attention. Fetched
+//! once per period; sorting happens on the page, from the URL (`?sort=<column>&dir=asc|desc`),
+//! so header links work without JavaScript and instantly with it.
 
 use crate::{
     components::{
         async_view::AsyncView,
-        heatmap::score_level,
+        levels::score_level,
         metric_card::{or_dash, percent},
     },
     error::AppError,
+    flow_quality::{row_marks, sort_rows, Column},
     model::{FlowQualityResponse, FlowQualityRow, PageContext},
-    pages::analytics::use_period_param,
-    quality::{sort_rows, Column, TOP_N},
+    page_state::{use_link, use_period_param},
+    routes::DataSource,
 };
 use leptos::{prelude::*, server_fn::codec::GetUrl};
 use leptos_router::hooks::use_query_map;
@@ -24,14 +24,11 @@ pub async fn get_flow_quality(
     #[server(default)] sort: String,
 ) -> Result<FlowQualityResponse, AppError> {
     use crate::{
-        quality::FlowSort,
-        server::{
-            api::{as_admin, AnalyticsQuery},
-            queries::flow_quality::flow_quality,
-        },
+        flow_quality::FlowSort,
+        server::{queries::flow_quality::flow_quality, queries::Window, server_fns::as_admin},
     };
     as_admin(|state, admin| async move {
-        let window = AnalyticsQuery::window_for(&period)?;
+        let window = Window::from_period_param(&period)?;
         let sort = FlowSort::parse_param(Some(&sort))?;
         flow_quality(&state.pool, admin.account_id, window, sort).await
     })
@@ -75,16 +72,9 @@ fn flow_quality_view(data: FlowQualityResponse, context: PageContext) -> AnyView
         }
         .into_any();
     }
-    let mut by_score = data.flows.clone();
-    sort_rows(&mut by_score, Column::Quality, true);
-    let top: HashSet<String> = by_score.iter().take(TOP_N).map(|f| f.flow_id.clone()).collect();
-    let bottom: HashSet<String> = by_score
-        .iter()
-        .rev()
-        .take(TOP_N)
-        .filter(|f| !top.contains(&f.flow_id))
-        .map(|f| f.flow_id.clone())
-        .collect();
+    let marks = row_marks(&data.flows);
+    let top: HashSet<String> = marks.top.into_iter().collect();
+    let bottom: HashSet<String> = marks.bottom.into_iter().collect();
     let flagged: HashSet<String> = data.needs_attention.iter().map(|f| f.flow_id.clone()).collect();
     let marks = StoredValue::new(RowMarks { top, bottom, flagged });
     let flows = StoredValue::new(data.flows);
@@ -152,7 +142,7 @@ struct RowMarks {
 
 #[component]
 fn SortHeader(column: Column, sort: Memo<TableSort>) -> impl IntoView {
-    let period = use_period_param();
+    let link = use_link();
     let state = move || {
         let current = sort.get();
         (current.column == column).then_some(current.descending)
@@ -162,16 +152,8 @@ fn SortHeader(column: Column, sort: Memo<TableSort>) -> impl IntoView {
             Some(descending) => !descending,
             None => column.default_descending(),
         };
-        let mut href = format!(
-            "/analytics/flow-quality?sort={}&dir={}",
-            column.key(),
-            if descending { "desc" } else { "asc" }
-        );
-        let period = period.get();
-        if !period.is_empty() {
-            href.push_str(&format!("&period={}", crate::model::encode_component(&period)));
-        }
-        href
+        let dir = if descending { "desc" } else { "asc" };
+        link(DataSource::FlowQuality.page(), &[("sort", column.key()), ("dir", dir)])
     };
     let aria_sort = move || match state() {
         Some(true) => "descending",

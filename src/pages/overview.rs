@@ -1,24 +1,25 @@
-//! Overview tab: KPI cards, the daily trend and the top five domains (SPEC §3 "Overview").
+//! Overview tab: KPI cards, the daily trend and the top five domains.
 
 use crate::{
     components::{
         async_view::AsyncView,
+        bar_list::{Bar, BarList},
         chart::{Chart, ChartSpec},
+        daily_table::DailyTable,
         metric_card::{or_dash, percent, MetricCard},
     },
     error::AppError,
-    model::{OverviewResponse, PageContext},
-    pages::analytics::use_period_param,
+    model::{DomainCount, OverviewResponse, PageContext},
+    page_state::use_period_param,
 };
 use leptos::{prelude::*, server_fn::codec::GetUrl};
 
 /// `period` is the raw query value ("" for the default); it is validated on the server.
 #[server(input = GetUrl, prefix = "/api/analytics", endpoint = "overview")]
 pub async fn get_overview(#[server(default)] period: String) -> Result<OverviewResponse, AppError> {
-    use crate::server::{api::as_admin, queries::overview::overview};
+    use crate::server::{queries::overview::overview, queries::Window, server_fns::as_admin};
     as_admin(|state, admin| async move {
-        let window = crate::server::api::AnalyticsQuery::window_for(&period)?;
-        overview(&state.pool, admin.account_id, window).await
+        overview(&state.pool, admin.account_id, Window::from_period_param(&period)?).await
     })
     .await
 }
@@ -32,6 +33,18 @@ pub fn OverviewTab() -> impl IntoView {
 
 fn overview_view(data: OverviewResponse, _: PageContext) -> AnyView {
     let minutes = |m: f64| format!("{m:.1} min");
+    let daily_rows = data
+        .daily_trend
+        .iter()
+        .map(|d| {
+            vec![
+                d.date.clone(),
+                d.sessions.to_string(),
+                d.resolved.to_string(),
+                d.escalated.to_string(),
+            ]
+        })
+        .collect();
     view! {
         <section aria-label="Overview" class="space-y-6">
             <div class="grid grid-cols-2 gap-4 md:grid-cols-4">
@@ -63,9 +76,13 @@ fn overview_view(data: OverviewResponse, _: PageContext) -> AnyView {
                     <Chart
                         id="overview-trend-chart"
                         label="Daily sessions, resolved and escalated"
-                        spec=ChartSpec::OverviewTrend(data.daily_trend.clone())
+                        spec=ChartSpec::OverviewTrend(data.daily_trend)
                     />
-                    <DailyTable days=data.daily_trend />
+                    <DailyTable
+                        caption="Sessions by day"
+                        headers=&["Date", "Sessions", "Resolved", "Escalated"]
+                        rows=daily_rows
+                    />
                 </div>
                 <TopDomains domains=data.top_domains />
             </div>
@@ -75,74 +92,25 @@ fn overview_view(data: OverviewResponse, _: PageContext) -> AnyView {
 }
 
 #[component]
-fn DailyTable(days: Vec<crate::model::OverviewDay>) -> impl IntoView {
-    view! {
-        <details class="mt-2 text-sm">
-            <summary class="cursor-pointer text-muted-foreground">"Daily numbers"</summary>
-            <table class="mt-2 w-full tabular-nums">
-                <caption class="sr-only">"Sessions by day"</caption>
-                <thead class="text-left text-muted-foreground">
-                    <tr>
-                        <th scope="col">"Date"</th>
-                        <th scope="col">"Sessions"</th>
-                        <th scope="col">"Resolved"</th>
-                        <th scope="col">"Escalated"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {days
-                        .into_iter()
-                        .map(|d| {
-                            view! {
-                                <tr>
-                                    <td>{d.date}</td>
-                                    <td>{d.sessions}</td>
-                                    <td>{d.resolved}</td>
-                                    <td>{d.escalated}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </details>
-    }
-}
-
-#[component]
-fn TopDomains(domains: Vec<crate::model::DomainCount>) -> impl IntoView {
+fn TopDomains(domains: Vec<DomainCount>) -> impl IntoView {
     let max = domains.iter().map(|d| d.session_count).max().unwrap_or(0).max(1);
+    let bars: Vec<Bar> = domains
+        .into_iter()
+        .map(|d| Bar {
+            label: d.domain,
+            count: d.session_count,
+            conversion: None,
+            share: d.session_count as f64 / max as f64,
+        })
+        .collect();
     view! {
         <div class="glass-card-static p-4">
             <h2 class="mb-3 text-sm font-semibold">"Top domains"</h2>
-            {if domains.is_empty() {
+            {if bars.is_empty() {
                 view! { <p class="text-sm text-muted-foreground">"No sessions in this period."</p> }
                     .into_any()
             } else {
-                view! {
-                    <ol class="space-y-3" aria-label="Top domains">
-                        {domains
-                            .into_iter()
-                            .map(|d| {
-                                let width = format!("width: {}%", d.session_count * 100 / max);
-                                view! {
-                                    <li>
-                                        <div class="flex justify-between text-sm">
-                                            <span>{d.domain}</span>
-                                            <span class="tabular-nums text-muted-foreground">
-                                                {d.session_count}
-                                            </span>
-                                        </div>
-                                        <div class="mt-1 h-1.5 rounded bg-muted">
-                                            <div class="h-1.5 rounded bg-primary" style=width></div>
-                                        </div>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ol>
-                }
-                    .into_any()
+                view! { <BarList label="Top domains" bars /> }.into_any()
             }}
         </div>
     }

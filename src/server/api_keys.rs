@@ -73,7 +73,7 @@ pub async fn authenticate(pool: &PgPool, key: &str) -> Result<ApiClient, AppErro
     .fetch_optional(pool)
     .await?;
     row.map(|(key_id, account_id)| ApiClient { account_id, key_id })
-        .ok_or(AppError::Unauthorized { message: Some("Invalid or revoked API key.".into()) })
+        .ok_or(AppError::unauthorized("Invalid or revoked API key."))
 }
 
 impl FromRequestParts<AppState> for ApiClient {
@@ -86,8 +86,8 @@ impl FromRequestParts<AppState> for ApiClient {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
-            .ok_or(AppError::Unauthorized {
-                message: Some("Send the API key as `Authorization: Bearer <key>`.".into()),
+            .ok_or_else(|| {
+                AppError::unauthorized("Send the API key as `Authorization: Bearer <key>`.")
             })?;
         authenticate(&state.pool, key).await
     }

@@ -18,6 +18,9 @@ pub struct AppConfig {
     pub app_url: String,
 }
 
+/// Request bodies are small JSON or form posts; anything larger is refused with 413.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/flowpilot_analytics";
 
 impl AppConfig {
@@ -52,7 +55,7 @@ impl AppConfig {
         })
     }
 
-    /// Settings for tests: the SPEC limit of 15/min and cookies usable over plain HTTP.
+    /// Settings for tests: the product's limit of 15 requests a minute and cookies usable over plain HTTP.
     pub fn for_tests() -> Self {
         AppConfig {
             database_url: String::new(),

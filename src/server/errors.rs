@@ -1,53 +1,46 @@
-//! How `AppError` leaves the server: logging of internal failures and the HTTP response.
+//! How an `AppError` leaves the server: the status, headers and JSON body of the response,
+//! the same for REST handlers, server functions and pages.
 
 use super::request_id;
 use crate::error::AppError;
 use axum::{
-    http::{header, HeaderValue, StatusCode},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
 
-/// Logs the real cause and returns the generic error the user sees.
-pub fn internal(cause: impl std::fmt::Display) -> AppError {
-    let request_id = request_id::current();
-    tracing::error!(%request_id, "internal error: {cause}");
-    AppError::Internal { request_id }
-}
-
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
-        internal(format_args!("database: {error}"))
+        AppError::internal(format_args!("database: {error}"))
     }
+}
+
+pub fn status(error: &AppError) -> StatusCode {
+    StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// The headers an error's response carries (`Retry-After` for a rate limit).
+pub fn headers(error: &AppError) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    if let Some(seconds) = error.retry_after_secs() {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    headers
+}
+
+/// The error as it crosses the wire (`error` code and fields), plus the message for people
+/// and the request id that finds the log line.
+pub fn body(error: &AppError) -> serde_json::Value {
+    let mut body = serde_json::to_value(error).unwrap_or_else(|_| serde_json::json!({}));
+    if let Some(fields) = body.as_object_mut() {
+        fields.insert("message".into(), error.user_message().into());
+        fields.entry("request_id").or_insert_with(|| request_id::current().into());
+    }
+    body
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let status =
-            StatusCode::from_u16(self.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = serde_json::json!({
-            "error": error_code(&self),
-            "message": self.user_message(),
-            "request_id": request_id::current_for(&self),
-        });
-        let mut response = (status, Json(body)).into_response();
-        if let AppError::RateLimited { retry_after_secs } = self {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
-        }
-        response
-    }
-}
-
-fn error_code(error: &AppError) -> &'static str {
-    match error {
-        AppError::BadRequest { .. } => "bad_request",
-        AppError::Validation { .. } => "validation",
-        AppError::Unauthorized { .. } => "unauthorized",
-        AppError::Forbidden { .. } => "forbidden",
-        AppError::NotFoundWith { .. } => "not_found",
-        AppError::Conflict { .. } => "conflict",
-        AppError::BadGateway { .. } => "psa_error",
-        AppError::RateLimited { .. } => "rate_limited",
-        AppError::Internal { .. } => "internal",
+        (status(&self), headers(&self), Json(body(&self))).into_response()
     }
 }

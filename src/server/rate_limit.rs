@@ -1,24 +1,10 @@
-//! SPEC §6: each user may call each analytics endpoint `n` times a minute (GCRA from the
-//! `governor` crate: a burst of `n`, refilled evenly over the minute). Beyond it: 429 with
-//! `Retry-After`.
+//! Each user may call each analytics endpoint `n` times a minute (GCRA from the `governor`
+//! crate: a burst of `n`, refilled evenly over the minute). Beyond it: 429 with `Retry-After`.
 
-use super::{auth::CurrentUser, state::AppState};
 use crate::error::AppError;
-use axum::{
-    extract::{Request, State},
-    middleware::Next,
-    response::{IntoResponse, Response},
-};
 use governor::{clock::Clock, DefaultKeyedRateLimiter, Quota};
 use std::num::NonZeroU32;
 use uuid::Uuid;
-
-/// The analytics endpoints: the JSON API and the server functions behind the tabs.
-pub fn is_limited_path(path: &str) -> bool {
-    path.starts_with("/api/v1/analytics/")
-        || path == "/api/v1/analytics"
-        || path.starts_with("/api/analytics/")
-}
 
 pub struct RateLimiter {
     limiter: DefaultKeyedRateLimiter<(Uuid, String)>,
@@ -41,20 +27,6 @@ impl RateLimiter {
     pub fn forget_idle_keys(&self) {
         self.limiter.retain_recent();
     }
-}
-
-/// Middleware: limits signed-in users on the analytics endpoints. Signed-out requests pass
-/// through to get their 401 from the handler.
-pub async fn middleware(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let path = request.uri().path();
-    if is_limited_path(path) {
-        if let Some(user) = request.extensions().get::<CurrentUser>() {
-            if let Err(error) = state.limiter.check(user.user_id, path) {
-                return error.into_response();
-            }
-        }
-    }
-    next.run(request).await
 }
 
 #[cfg(test)]
@@ -84,13 +56,5 @@ mod tests {
         assert!(limiter.check(alice, "/a").is_err());
         limiter.check(alice, "/b").unwrap();
         limiter.check(bob, "/a").unwrap();
-    }
-
-    #[test]
-    fn only_analytics_paths_are_limited() {
-        assert!(is_limited_path("/api/v1/analytics/flowpilot"));
-        assert!(is_limited_path("/api/analytics/overview"));
-        assert!(!is_limited_path("/api/v1/auth/login"));
-        assert!(!is_limited_path("/analytics"));
     }
 }

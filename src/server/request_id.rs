@@ -21,12 +21,3 @@ pub async fn middleware(request: Request, next: Next) -> Response {
     }
     response
 }
-
-/// The id to print with an error: the one already logged for an internal error, else this
-/// request's.
-pub fn current_for(error: &crate::error::AppError) -> String {
-    match error {
-        crate::error::AppError::Internal { request_id } => request_id.clone(),
-        _ => current(),
-    }
-}

@@ -1,8 +1,13 @@
 //! The whole HTTP surface in one place: API routes, the Leptos pages and server functions,
 //! static files, and the middleware stack around them.
 
-use super::{api, auth, ingest, rate_limit, request_id, state::AppState};
-use crate::app::{shell, App};
+use super::{
+    api, auth, config::MAX_BODY_BYTES, ingest, middleware, request_id, server_fns, state::AppState,
+};
+use crate::{
+    app::{shell, App},
+    routes::{self, DataSource},
+};
 use axum::{
     extract::DefaultBodyLimit,
     middleware::{from_fn, from_fn_with_state},
@@ -13,29 +18,26 @@ use axum::{
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
-/// Request bodies are small JSON or form posts; anything larger is refused with 413.
-const MAX_BODY_BYTES: usize = 64 * 1024;
-
 pub fn build(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let leptos_routes = generate_route_list(App);
     let options = state.leptos_options.clone();
-    Router::new()
-        .route("/", get(|| async { Redirect::to("/analytics") }))
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/api/v1/auth/login", post(auth::login))
-        .route("/api/v1/auth/logout", post(auth::logout))
-        .route("/api/v1/analytics/flowpilot", get(api::overview))
-        .route("/api/v1/analytics/flowpilot/coverage", get(api::coverage))
-        .route("/api/v1/analytics/flowpilot/flow-quality", get(api::flow_quality))
-        .route("/api/v1/analytics/flowpilot/psa-metrics", get(api::psa_metrics))
+    let mut router = Router::new()
+        .route("/", get(|| async { Redirect::to(routes::ANALYTICS) }))
+        .route(routes::HEALTH, get(|| async { "ok" }))
+        .route(routes::API_LOGIN, post(auth::handlers::login))
+        .route(routes::API_LOGOUT, post(auth::handlers::logout));
+    for source in DataSource::ALL {
+        router = router.route(source.api_path(), api::endpoint(source));
+    }
+    router
         .merge(ingest::routes())
-        .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
+        .leptos_routes_with_context(&state, leptos_routes, || {}, move || shell(options.clone()))
         // Route layers wrap the matched routes only: static files (the fallback) need no user,
         // so they cost no session lookup.
-        .route_layer(from_fn(api::server_fn_arg_errors))
-        .route_layer(from_fn_with_state(state.clone(), rate_limit::middleware))
-        .route_layer(from_fn(auth::guard_pages))
-        .route_layer(from_fn_with_state(state.clone(), auth::resolve_user))
+        .route_layer(from_fn(server_fns::status_from_body))
+        .route_layer(from_fn_with_state(state.clone(), middleware::limit_analytics))
+        .route_layer(from_fn(middleware::sign_in_first))
+        .route_layer(from_fn_with_state(state.clone(), middleware::resolve_user))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(from_fn(request_id::middleware))

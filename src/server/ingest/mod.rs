@@ -1,4 +1,4 @@
-//! The ingest API the FlowPilot engine calls (SPEC §5): open, match, outcome, ticket link and
+//! The ingest API the FlowPilot engine calls: open, match, outcome, ticket link and
 //! PSA pushes. Every request acts for the account of its API key, every id is looked up in that
 //! account, and every POST honours `Idempotency-Key`.
 
@@ -10,7 +10,7 @@ use super::{
     idempotency::{self, Answer},
     state::AppState,
 };
-use crate::error::AppError;
+use crate::{error::AppError, routes};
 use axum::{
     body::Bytes,
     extract::Path,
@@ -26,13 +26,13 @@ use uuid::Uuid;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/sessions", post(sessions::open))
-        .route("/api/v1/sessions/{id}/match", post(sessions::matched))
-        .route("/api/v1/sessions/{id}/outcome", post(sessions::outcome))
-        .route("/api/v1/sessions/{id}/ticket", post(sessions::ticket))
-        .route("/api/v1/sessions/{id}/psa/notes", post(pushes::note))
-        .route("/api/v1/sessions/{id}/psa/time-entries", post(pushes::time_entry))
-        .route("/api/v1/sessions/{id}/psa/status", post(pushes::status))
+        .route(routes::API_SESSIONS, post(sessions::open))
+        .route(routes::API_SESSION_MATCH, post(sessions::matched))
+        .route(routes::API_SESSION_OUTCOME, post(sessions::outcome))
+        .route(routes::API_SESSION_TICKET, post(sessions::ticket))
+        .route(routes::API_PSA_NOTES, post(pushes::note))
+        .route(routes::API_PSA_TIME_ENTRIES, post(pushes::time_entry))
+        .route(routes::API_PSA_STATUS, post(pushes::status))
 }
 
 type Effect<'t> = Pin<Box<dyn Future<Output = Result<Answer, AppError>> + Send + 't>>;
@@ -109,9 +109,11 @@ where
         )
         .await
         .map_err(IntoResponse::into_response)?;
-        let body = axum::body::to_bytes(body, 64 * 1024).await.map_err(|_| {
-            (axum::http::StatusCode::PAYLOAD_TOO_LARGE, "Request body over 64 KiB.").into_response()
-        })?;
+        let body =
+            axum::body::to_bytes(body, super::config::MAX_BODY_BYTES).await.map_err(|_| {
+                (axum::http::StatusCode::PAYLOAD_TOO_LARGE, "Request body over 64 KiB.")
+                    .into_response()
+            })?;
         Ok(Request {
             state,
             client,

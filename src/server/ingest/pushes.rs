@@ -1,4 +1,4 @@
-//! Pushes to the PSA (SPEC §5): only after the PSA confirms is a `psa_activity_logs` row
+//! Pushes to the PSA: only after the PSA confirms is a `psa_activity_logs` row
 //! written; a failed or timed-out push writes nothing and answers 502 with the PSA's reason.
 
 use super::{sessions::lock_session, Request, SessionId};
@@ -39,7 +39,7 @@ impl Push {
             Push::TimeEntry { hours, notes } => psa.post_time_entry(ticket, *hours, notes).await,
             Push::Status { status } => psa.update_status(ticket, status).await,
         };
-        sent.map_err(|e| AppError::BadGateway { message: format!("The PSA push failed: {e}") })
+        sent.map_err(|e| AppError::PsaError { message: format!("The PSA push failed: {e}") })
     }
 }
 

@@ -1,6 +1,6 @@
 //! Session events: open, match, outcome, ticket link — and the flow counters they keep
-//! (SPEC §5). Locks are always taken session first, then flows, so concurrent events on the
-//! same session or flow cannot deadlock.
+//! (usage count, success rate, last match). Locks are always taken session first, then flows,
+//! so concurrent events on the same session or flow cannot deadlock.
 
 use super::{Request, SessionId};
 use crate::error::AppError;
@@ -273,7 +273,7 @@ pub async fn ticket(SessionId(id): SessionId, request: Request) -> Response {
         .await
 }
 
-/// SPEC §5: resolved ÷ all sessions matched to the flow, 3 decimals, null when none. Run with
+/// A flow's success rate: resolved ÷ all sessions matched to the flow, 3 decimals, null when none. Run with
 /// the flow's row locked, so the count sees every committed match.
 pub async fn recompute_success_rate(
     tx: &mut Transaction<'static, Postgres>,

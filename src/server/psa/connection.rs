@@ -4,27 +4,30 @@ use super::{
     connectwise::{ConnectWise, Credentials},
     PsaProvider, RetryPolicy,
 };
-use crate::{
-    error::AppError,
-    server::{errors::internal, secret_box::SecretBox},
-};
+use crate::{error::AppError, server::secret_box::SecretBox};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-pub struct NewConnection<'a> {
-    pub account_name: &'a str,
-    pub site: &'a str,
-    pub company_id: &'a str,
-    pub public_key: &'a str,
-    pub private_key: &'a str,
-    pub client_id: &'a str,
+/// An account's ConnectWise Manage connection, as given to `psa connect`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct NewConnection {
+    /// Account name.
+    #[arg(long = "account")]
+    pub account_name: String,
+    /// Base URL, e.g. https://na.myconnectwise.net
+    #[arg(long)]
+    pub site: String,
+    #[arg(long = "company")]
+    pub company_id: String,
+    #[arg(long)]
+    pub public_key: String,
+    #[arg(long)]
+    pub private_key: String,
+    #[arg(long)]
+    pub client_id: String,
 }
 
-pub async fn save(
-    pool: &PgPool,
-    secrets: &SecretBox,
-    new: &NewConnection<'_>,
-) -> Result<(), AppError> {
+pub async fn save(pool: &PgPool, secrets: &SecretBox, new: &NewConnection) -> Result<(), AppError> {
     if !(new.site.starts_with("https://") || new.site.starts_with("http://")) {
         return Err(AppError::validation(
             "The site must be a URL such as https://na.myconnectwise.net.",
@@ -40,12 +43,12 @@ pub async fn save(
              private_key_encrypted = EXCLUDED.private_key_encrypted,
              client_id = EXCLUDED.client_id, updated_at = now()",
     )
-    .bind(new.account_name)
+    .bind(&new.account_name)
     .bind(new.site.trim_end_matches('/'))
-    .bind(new.company_id)
-    .bind(new.public_key)
-    .bind(secrets.seal(new.private_key))
-    .bind(new.client_id)
+    .bind(&new.company_id)
+    .bind(&new.public_key)
+    .bind(secrets.seal(&new.private_key))
+    .bind(&new.client_id)
     .execute(pool)
     .await?
     .rows_affected();
@@ -74,10 +77,10 @@ pub async fn load(
             "This account has no PSA connection; an admin sets one with `psa connect`.",
         )
     })?;
-    let secrets = secrets.ok_or_else(|| internal("FLOWPILOT_SECRET_KEY is not set"))?;
-    let private_key = secrets
-        .open(&sealed)
-        .ok_or_else(|| internal("the PSA private key does not open with FLOWPILOT_SECRET_KEY"))?;
+    let secrets = secrets.ok_or_else(|| AppError::internal("FLOWPILOT_SECRET_KEY is not set"))?;
+    let private_key = secrets.open(&sealed).ok_or_else(|| {
+        AppError::internal("the PSA private key does not open with FLOWPILOT_SECRET_KEY")
+    })?;
     let client = ConnectWise::new(
         Credentials {
             site: &site,
@@ -88,6 +91,6 @@ pub async fn load(
         },
         policy,
     )
-    .map_err(internal)?;
+    .map_err(AppError::internal)?;
     Ok(Box::new(client))
 }

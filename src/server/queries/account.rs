@@ -1,6 +1,6 @@
 //! Who is signed in, for the page header and links.
 
-use crate::{error::AppError, model::PageContext, server::auth::Admin};
+use crate::{error::AppError, model::PageContext, server::identity::Admin};
 use sqlx::PgPool;
 
 pub async fn page_context(

@@ -1,4 +1,4 @@
-//! Coverage tab (SPEC §3 `CoverageResponse`): every problem domain of the window with its flow
+//! Coverage tab (`CoverageResponse`): every problem domain of the window with its flow
 //! count and outcome rates, in one statement.
 
 use super::{windowed, Window};

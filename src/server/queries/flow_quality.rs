@@ -1,11 +1,11 @@
-//! Flow quality tab (SPEC §3 `FlowQualityResponse`): every active flow scored in one
-//! aggregated statement — the original plan counted sessions flow by flow.
+//! Flow quality tab (`FlowQualityResponse`): every active flow scored in one aggregated
+//! statement — the original plan counted sessions flow by flow.
 
 use super::{windowed, Window};
 use crate::{
     error::AppError,
+    flow_quality::{self as rules, row_marks, sort_rows, FlowSort},
     model::{round3, FlowQualityResponse, FlowQualityRow},
-    quality::{self, sort_rows, FlowSort, TOP_N},
 };
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
@@ -43,8 +43,8 @@ pub async fn flow_quality(
         let days = row.days_since_match.map(i64::from);
         let ratio = |part: i64| (row.usage_count > 0).then(|| part as f64 / row.usage_count as f64);
         let success_rate = ratio(row.resolved).map(round3);
-        let score = quality::quality_score(success_rate, ratio(row.guided), quality::recency(days));
-        if quality::needs_attention(success_rate, days) {
+        let score = rules::quality_score(success_rate, ratio(row.guided), rules::recency(days));
+        if rules::needs_attention(success_rate, days) {
             flagged.push(row.flow_id.to_string());
         }
         flows.push(FlowQualityRow {
@@ -59,9 +59,11 @@ pub async fn flow_quality(
         });
     }
 
-    let mut ranked = flows.clone();
-    sort_rows(&mut ranked, quality::Column::Quality, true);
-    let top_performers = ranked.into_iter().filter(|f| f.quality_score > 0.0).take(TOP_N).collect();
+    let top_performers = row_marks(&flows)
+        .top
+        .iter()
+        .filter_map(|id| flows.iter().find(|f| &f.flow_id == id).cloned())
+        .collect();
     sort_rows(&mut flows, sort.column(), true);
     let needs_attention = flows.iter().filter(|f| flagged.contains(&f.flow_id)).cloned().collect();
     Ok(FlowQualityResponse { flows, top_performers, needs_attention })

@@ -18,37 +18,59 @@ pub mod coverage;
 pub mod flow_quality;
 pub mod overview;
 pub mod psa;
+pub mod reference;
+mod window;
 
-use crate::model::Period;
-use chrono::{DateTime, Duration, Utc};
-use sqlx::{
-    postgres::{PgArguments, PgRow},
-    query::QueryAs,
-    FromRow, Postgres,
+pub use window::{windowed, Window};
+
+use crate::{
+    error::AppError,
+    flow_quality::FlowSort,
+    model::{CoverageResponse, EnhancedPsaMetrics, FlowQualityResponse, OverviewResponse},
+    routes::DataSource,
 };
+use serde::Serialize;
+use sqlx::PgPool;
 use uuid::Uuid;
 
-/// The half-open-at-the-start window `(now - N days, now]` that a period covers.
-#[derive(Debug, Clone, Copy)]
-pub struct Window {
-    pub since: DateTime<Utc>,
-    pub until: DateTime<Utc>,
-}
-
-impl Window {
-    pub fn ending_at(period: Period, now: DateTime<Utc>) -> Self {
-        Window { since: now - Duration::days(i64::from(period.days())), until: now }
+/// Every statement a data source's request runs, each bound to (account, since, until).
+pub fn statements(source: DataSource) -> &'static [&'static str] {
+    match source {
+        DataSource::Overview => overview::STATEMENTS,
+        DataSource::Coverage => coverage::STATEMENTS,
+        DataSource::FlowQuality => flow_quality::STATEMENTS,
+        DataSource::Psa => psa::STATEMENTS,
     }
 }
 
-/// A statement bound the way every analytics statement is: `$1` account, `$2`–`$3` window.
-pub fn windowed<'q, T>(
-    sql: &'q str,
+/// The response of any data source.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum SourceAnswer {
+    Overview(OverviewResponse),
+    Coverage(CoverageResponse),
+    FlowQuality(FlowQualityResponse),
+    Psa(EnhancedPsaMetrics),
+}
+
+/// A data source's answer for the account and window (`sort` orders flow quality's rows).
+pub async fn answer(
+    pool: &PgPool,
     account_id: Uuid,
+    source: DataSource,
     window: Window,
-) -> QueryAs<'q, Postgres, T, PgArguments>
-where
-    T: for<'r> FromRow<'r, PgRow>,
-{
-    sqlx::query_as(sql).bind(account_id).bind(window.since).bind(window.until)
+    sort: FlowSort,
+) -> Result<SourceAnswer, AppError> {
+    Ok(match source {
+        DataSource::Overview => {
+            SourceAnswer::Overview(overview::overview(pool, account_id, window).await?)
+        }
+        DataSource::Coverage => {
+            SourceAnswer::Coverage(coverage::coverage(pool, account_id, window).await?)
+        }
+        DataSource::FlowQuality => SourceAnswer::FlowQuality(
+            flow_quality::flow_quality(pool, account_id, window, sort).await?,
+        ),
+        DataSource::Psa => SourceAnswer::Psa(psa::psa_metrics(pool, account_id, window).await?),
+    })
 }

@@ -1,4 +1,4 @@
-//! Overview tab (SPEC §3 `OverviewResponse`): three statements over the account's sessions in
+//! Overview tab (`OverviewResponse`): three statements over the account's sessions in
 //! the window — totals, the zero-filled day series, the top five domains.
 
 use super::{windowed, Window};

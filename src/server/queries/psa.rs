@@ -1,4 +1,4 @@
-//! PSA tab (SPEC §3 `EnhancedPsaMetrics`): three statements — time-entry totals, the push
+//! PSA tab (`EnhancedPsaMetrics`): three statements — time-entry totals, the push
 //! funnel over the window's sessions, and the zero-filled daily trend.
 
 use super::{windowed, Window};

@@ -1,0 +1,249 @@
+//! `flowpilot-bench`: every data source at scale, beside the original plan's query shapes in
+//! the same run (same data, same machine, same minute), written up as Markdown. Not part of
+//! the product binary nor of CI (a smoke run is): `scripts/bench.sh` runs it at the sizes of
+//! docs/BENCHMARKS.md against a database of its own.
+
+mod baseline;
+mod measure;
+
+use clap::Parser;
+use flowpilot_analytics::{
+    error::AppError,
+    flow_quality::FlowSort,
+    model::Period,
+    routes::DataSource,
+    server::{
+        auth,
+        cli::init_logging,
+        config::AppConfig,
+        queries::{self, Window},
+        router,
+        seed::{self, SeedOptions},
+        state::AppState,
+    },
+};
+use measure::{explain, get_ok, percentile, time};
+use sqlx::{postgres::PgPoolOptions, Connection, Executor, PgConnection, PgPool};
+use std::{fmt::Write as _, io::Write as _, process::ExitCode, time::Instant};
+use uuid::Uuid;
+
+#[derive(Parser)]
+#[command(
+    name = "flowpilot-bench",
+    about = "Measures every data source at scale beside the original plan"
+)]
+struct BenchOptions {
+    /// The report section's title.
+    #[arg(long, default_value = "bench")]
+    label: String,
+    #[arg(long, default_value_t = 1)]
+    accounts: u32,
+    #[arg(long, default_value_t = 1_000_000)]
+    sessions_per_account: u64,
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    iterations: u64,
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
+    baseline_iterations: u64,
+    /// Leave out the baseline of these sources (the original flow-quality plan scans the whole
+    /// table twice per flow: hours at 10M sessions).
+    #[arg(long, value_delimiter = ',')]
+    skip_baseline: Vec<String>,
+    /// Measure the data already in the database.
+    #[arg(long)]
+    skip_seed: bool,
+    /// Append the Markdown section to this file (it is printed either way).
+    #[arg(long)]
+    report: Option<std::path::PathBuf>,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    init_logging();
+    let options = BenchOptions::parse();
+    match bench(&options).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn bench(options: &BenchOptions) -> Result<(), String> {
+    let config = AppConfig::from_env()?;
+    let pool = PgPool::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+    sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| format!("migrating: {e}"))?;
+    let section = measure(&pool, &config, options).await.map_err(|e| e.user_message())?;
+    if let Some(path) = &options.report {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        writeln!(file, "{section}").map_err(|e| e.to_string())?;
+    }
+    println!("{section}");
+    Ok(())
+}
+
+/// Our query for one data source, as the server runs it.
+async fn ours(
+    pool: &PgPool,
+    source: DataSource,
+    account: Uuid,
+    window: Window,
+) -> Result<(), AppError> {
+    queries::answer(pool, account, source, window, FlowSort::Quality).await.map(drop)
+}
+
+async fn measure(
+    pool: &PgPool,
+    config: &AppConfig,
+    options: &BenchOptions,
+) -> Result<String, AppError> {
+    let mut report = String::new();
+    let total_sessions = u64::from(options.accounts) * options.sessions_per_account;
+    if !options.skip_seed {
+        let seeded = seed::seed_sized(
+            pool,
+            &SeedOptions {
+                accounts: options.accounts,
+                sessions_per_account: options.sessions_per_account,
+                days: 90,
+                rng_seed: 7,
+            },
+        )
+        .await?;
+        writeln!(report, "Seeding: {seeded}.").ok();
+    }
+    let started = Instant::now();
+    sqlx::raw_sql("VACUUM ANALYZE").execute(pool).await?;
+    baseline::build_copy(pool).await?;
+    writeln!(
+        report,
+        "VACUUM ANALYZE and the baseline copy: {:.1} s.\n",
+        started.elapsed().as_secs_f64()
+    )
+    .ok();
+
+    let (account,): (Uuid,) =
+        sqlx::query_as("SELECT id FROM accounts WHERE name = 'Seed account 001'")
+            .fetch_one(pool)
+            .await?;
+    let baseline_pool = PgPoolOptions::new()
+        .max_connections(2)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute("SET search_path TO baseline").await?;
+                Ok(())
+            })
+        })
+        .connect(&config.database_url)
+        .await?;
+
+    // The JSON endpoints, through the real router, as a team admin of the account.
+    let state = AppState::new(
+        leptos::prelude::LeptosOptions::builder().output_name("flowpilot-analytics").build(),
+        pool.clone(),
+        AppConfig { rate_limit_per_minute: 1_000_000, ..config.clone() },
+    );
+    let app = router::build(state);
+    let email = format!("bench-{}@seed.example", Uuid::new_v4());
+    let hash = auth::hash_password("bench-password")?;
+    let admin: Uuid = sqlx::query_scalar(
+        "INSERT INTO users (email, password_hash, role, account_id) VALUES ($1, $2, 'team_admin', $3) RETURNING id",
+    )
+    .bind(&email)
+    .bind(hash)
+    .bind(account)
+    .fetch_one(pool)
+    .await?;
+    let cookie = format!("{}={}", auth::SESSION_COOKIE, auth::create_session(pool, admin).await?);
+
+    writeln!(
+        report,
+        "| source | period | query p50 | p95 | p99 | fresh connection p50 | endpoint p50 | p95 | p99 | page p50 | page − query | rows read | buffers | baseline p50 | baseline ÷ ours |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    )
+    .ok();
+    let mut p95_by: Vec<(DataSource, Period, f64)> = Vec::new();
+    for source in DataSource::ALL {
+        for period in Period::ALL {
+            let window = Window::ending_at(period, chrono::Utc::now());
+            ours(pool, source, account, window).await?;
+            let warm = time(options.iterations, || ours(pool, source, account, window)).await?;
+            let fresh = time(options.iterations.min(10), || async {
+                let mut conn = PgConnection::connect(&config.database_url).await?;
+                conn.execute("DISCARD ALL").await?;
+                let single =
+                    PgPoolOptions::new().max_connections(1).connect_lazy(&config.database_url)?;
+                drop(conn);
+                let result = ours(&single, source, account, window).await;
+                single.close().await;
+                result
+            })
+            .await?;
+            let path = format!("{}?period={period}", source.api_path());
+            let endpoint = time(options.iterations, || get_ok(&app, &path, &cookie)).await?;
+            let page = format!("{}?period={period}", source.page());
+            let page = time(options.iterations, || get_ok(&app, &page, &cookie)).await?;
+            let (mut rows, mut buffers) = (0.0, 0);
+            for sql in queries::statements(source) {
+                let (r, b) = explain(pool, sql, account, window).await?;
+                rows += r;
+                buffers += b;
+            }
+            let ours50 = percentile(&warm, 50.0);
+            let baseline = if options.skip_baseline.iter().any(|s| s == source.name()) {
+                "not run | —".to_owned()
+            } else {
+                baseline::run(&baseline_pool, source, account, window).await?;
+                let times = time(options.baseline_iterations, || {
+                    baseline::run(&baseline_pool, source, account, window)
+                })
+                .await?;
+                let base50 = percentile(&times, 50.0);
+                format!("{base50:.1} | {:.1}×", base50 / ours50)
+            };
+            let page50 = percentile(&page, 50.0);
+            p95_by.push((source, period, percentile(&warm, 95.0)));
+            writeln!(
+                report,
+                "| {} | {period} | {ours50:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {page50:.1} | {:.1} | {rows:.0} | {buffers} | {baseline} |",
+                source.name(),
+                percentile(&warm, 95.0),
+                percentile(&warm, 99.0),
+                percentile(&fresh, 50.0),
+                percentile(&endpoint, 50.0),
+                percentile(&endpoint, 95.0),
+                percentile(&endpoint, 99.0),
+                page50 - ours50,
+            )
+            .ok();
+        }
+    }
+    writeln!(
+        report,
+        "\nTimes in ms; {} warm runs per cell ({} for the baseline, {} on fresh connections).",
+        options.iterations,
+        options.baseline_iterations,
+        options.iterations.min(10)
+    )
+    .ok();
+    writeln!(report, "\n90-day p95 ÷ 7-day p95:").ok();
+    for source in DataSource::ALL {
+        let p = |period| {
+            p95_by
+                .iter()
+                .find(|(s, q, _)| *s == source && *q == period)
+                .map(|t| t.2)
+                .unwrap_or(f64::NAN)
+        };
+        writeln!(report, "- {}: {:.1}×", source.name(), p(Period::Days90) / p(Period::Days7)).ok();
+    }
+    sqlx::query("DELETE FROM users WHERE id = $1").bind(admin).execute(pool).await?;
+    baseline_pool.close().await;
+    Ok(format!(
+        "### {} — {} sessions in {} account(s), measured account: {} sessions\n\n{report}",
+        options.label, total_sessions, options.accounts, options.sessions_per_account
+    ))
+}

@@ -1,0 +1,28 @@
+//! What every part of the analytics page reads: the period in the URL, the page context the
+//! layout loads once, and links that keep the page's shared parameters. Pages and components
+//! both use it, so neither has to reach into the other.
+
+use crate::{error::AppError, href, model::PageContext};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// The page context, loaded once by the layout and shared by the tabs.
+#[derive(Clone, Copy)]
+pub struct PageContextResource(pub Resource<Result<PageContext, AppError>>);
+
+/// The raw `period` query value of the current URL ("" when absent): each tab hands it to its
+/// server function, which validates it.
+pub fn use_period_param() -> Memo<String> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get("period").unwrap_or_default())
+}
+
+/// `link(path, set)`: a link to `path` with `set`, keeping the shared parameters of the current
+/// URL (see [`href::link`]). Reactive: call it inside a closure.
+pub fn use_link() -> impl Fn(&str, &[(&str, &str)]) -> String + Copy + Send + Sync + 'static {
+    let query = use_query_map();
+    move |path, set| {
+        let query = query.read();
+        href::link(path, |name| query.get(name), set)
+    }
+}

@@ -1,0 +1,136 @@
+//! Every path the app answers on, named once: the pages, the REST API and the four data sources
+//! behind the tabs. Pages, the router, the rate limiter and the benchmark all read them here.
+//! (Leptos route definitions in `app.rs` and `#[server]` attributes need literals; a test below
+//! holds them to these names.)
+
+/// The analytics page: the Overview tab, parent of the other tabs.
+pub const ANALYTICS: &str = "/analytics";
+pub const LOGIN: &str = "/login";
+pub const HEALTH: &str = "/healthz";
+
+pub const API_LOGIN: &str = "/api/v1/auth/login";
+pub const API_LOGOUT: &str = "/api/v1/auth/logout";
+/// The REST analytics endpoints live below this.
+pub const API_ANALYTICS: &str = "/api/v1/analytics";
+/// The tabs' server functions live below this (`#[server(prefix = ..)]`).
+pub const SERVER_FN_ANALYTICS: &str = "/api/analytics";
+/// The page context's server function lives below this.
+pub const SERVER_FN_SESSION: &str = "/api/session";
+
+pub const API_SESSIONS: &str = "/api/v1/sessions";
+pub const API_SESSION_MATCH: &str = "/api/v1/sessions/{id}/match";
+pub const API_SESSION_OUTCOME: &str = "/api/v1/sessions/{id}/outcome";
+pub const API_SESSION_TICKET: &str = "/api/v1/sessions/{id}/ticket";
+pub const API_PSA_NOTES: &str = "/api/v1/sessions/{id}/psa/notes";
+pub const API_PSA_TIME_ENTRIES: &str = "/api/v1/sessions/{id}/psa/time-entries";
+pub const API_PSA_STATUS: &str = "/api/v1/sessions/{id}/psa/status";
+
+/// The four data sources of the analytics, one per tab: each has a tab page, a REST endpoint
+/// and a server function, all answering with the same response shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DataSource {
+    Overview,
+    Coverage,
+    FlowQuality,
+    Psa,
+}
+
+impl DataSource {
+    pub const ALL: [DataSource; 4] =
+        [DataSource::Overview, DataSource::Coverage, DataSource::FlowQuality, DataSource::Psa];
+
+    /// The source's name in the REST API, the server function and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            DataSource::Overview => "overview",
+            DataSource::Coverage => "coverage",
+            DataSource::FlowQuality => "flow-quality",
+            DataSource::Psa => "psa-metrics",
+        }
+    }
+
+    /// The tab's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            DataSource::Overview => "Overview",
+            DataSource::Coverage => "Coverage",
+            DataSource::FlowQuality => "Flow Quality",
+            DataSource::Psa => "PSA",
+        }
+    }
+
+    /// The tab's page.
+    pub fn page(self) -> &'static str {
+        match self {
+            DataSource::Overview => "/analytics",
+            DataSource::Coverage => "/analytics/coverage",
+            DataSource::FlowQuality => "/analytics/flow-quality",
+            DataSource::Psa => "/analytics/psa",
+        }
+    }
+
+    /// The REST endpoint (`GET`, JSON).
+    pub fn api_path(self) -> &'static str {
+        match self {
+            DataSource::Overview => "/api/v1/analytics/flowpilot",
+            DataSource::Coverage => "/api/v1/analytics/flowpilot/coverage",
+            DataSource::FlowQuality => "/api/v1/analytics/flowpilot/flow-quality",
+            DataSource::Psa => "/api/v1/analytics/flowpilot/psa-metrics",
+        }
+    }
+
+    /// The tab's server function (`GET`, JSON).
+    pub fn server_fn_path(self) -> String {
+        format!("{SERVER_FN_ANALYTICS}/{}", self.name())
+    }
+}
+
+/// True for paths of the analytics page (the layout and its tabs).
+pub fn is_analytics_page(path: &str) -> bool {
+    path == ANALYTICS || path.strip_prefix(ANALYTICS).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// True for the analytics data endpoints: the REST API and the tabs' server functions.
+pub fn is_analytics_data(path: &str) -> bool {
+    [API_ANALYTICS, SERVER_FN_ANALYTICS].into_iter().any(|prefix| {
+        path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
+/// The sign-in page, coming back to `next` afterwards.
+pub fn login_then(next: &str) -> String {
+    format!("{LOGIN}?{}", crate::href::query_string([("next", next)]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_source_is_a_tab_below_the_page_and_an_endpoint_below_the_api() {
+        for source in DataSource::ALL {
+            assert!(is_analytics_page(source.page()), "{source:?}");
+            assert!(is_analytics_data(source.api_path()), "{source:?}");
+            assert!(is_analytics_data(&source.server_fn_path()), "{source:?}");
+        }
+    }
+
+    #[test]
+    fn only_analytics_data_paths_are_data() {
+        assert!(is_analytics_data("/api/v1/analytics/flowpilot"));
+        assert!(is_analytics_data("/api/analytics/overview"));
+        assert!(!is_analytics_data("/api/analytics-other"));
+        assert!(!is_analytics_data("/api/v1/auth/login"));
+        assert!(!is_analytics_data("/analytics"));
+        assert!(!is_analytics_page("/analyticsx"));
+        assert!(is_analytics_page("/analytics/psa"));
+    }
+
+    #[test]
+    fn sign_in_keeps_where_the_visitor_was_going() {
+        assert_eq!(
+            login_then("/analytics/coverage?period=7d"),
+            "/login?next=%2Fanalytics%2Fcoverage%3Fperiod%3D7d"
+        );
+    }
+}

@@ -1,0 +1,108 @@
+//! `POST /api/v1/auth/login` and `POST /api/v1/auth/logout`, for HTML forms and JSON clients.
+
+use super::{
+    password::authenticate,
+    session::{create_session, end_session, session_cookie, with_cookie, SESSION_COOKIE},
+};
+use crate::{error::AppError, href, routes, server::state::AppState};
+use axum::{
+    body::Bytes,
+    extract::State,
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    Json,
+};
+use axum_extra::extract::CookieJar;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+    /// Form posts only: where to go after signing in.
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
+fn header_has(headers: &HeaderMap, name: header::HeaderName, needle: &str) -> bool {
+    headers.get(name).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains(needle))
+}
+
+/// JSON (`{email, password}` → 200 / 401 JSON) or an HTML form post (→ 303 to `next`, or back
+/// to `/login?error=invalid`).
+pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let is_form = header_has(&headers, header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    let parsed: Result<LoginRequest, String> = if is_form {
+        serde_urlencoded::from_bytes(&body).map_err(|e| e.to_string())
+    } else {
+        serde_json::from_slice(&body).map_err(|e| e.to_string())
+    };
+    let request = match parsed {
+        Ok(request) => request,
+        Err(reason) => {
+            return AppError::bad_request(format!(
+                "Expected {{\"email\": string, \"password\": string}}: {reason}"
+            ))
+            .into_response()
+        }
+    };
+    let next = safe_next(request.next.as_deref());
+    let outcome = match authenticate(&state.pool, &request.email, &request.password).await {
+        Ok(user_id) => create_session(&state.pool, user_id).await,
+        Err(error) => Err(error),
+    };
+    let secure = state.config.secure_cookies;
+    match (outcome, is_form) {
+        (Ok(token), true) => with_cookie(Redirect::to(next), &session_cookie(Some(&token), secure)),
+        (Ok(token), false) => with_cookie(
+            Json(serde_json::json!({ "signed_in": true, "email": request.email.trim() })),
+            &session_cookie(Some(&token), secure),
+        ),
+        (Err(AppError::Unauthorized { .. }), true) => {
+            let query = href::query_string([("error", "invalid"), ("next", next)]);
+            Redirect::to(&format!("{}?{query}", routes::LOGIN)).into_response()
+        }
+        (Err(error), _) => error.into_response(),
+    }
+}
+
+/// Ends the session; a form post lands on the sign-in page, a JSON client gets 204.
+pub async fn logout(State(state): State<AppState>, jar: CookieJar, headers: HeaderMap) -> Response {
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        if let Err(error) = end_session(&state.pool, cookie.value()).await {
+            return error.into_response();
+        }
+    }
+    let cleared = session_cookie(None, state.config.secure_cookies);
+    if header_has(&headers, header::ACCEPT, "application/json") {
+        with_cookie(StatusCode::NO_CONTENT, &cleared)
+    } else {
+        with_cookie(Redirect::to(routes::LOGIN), &cleared)
+    }
+}
+
+/// Only same-site paths: `/x` but not `//host` or `/\host`, which browsers treat as off-site.
+pub fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(path)
+            if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") =>
+        {
+            path
+        }
+        _ => routes::ANALYTICS,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_accepts_only_same_site_paths() {
+        assert_eq!(safe_next(Some("/analytics/psa?period=7d")), "/analytics/psa?period=7d");
+        assert_eq!(safe_next(Some("//evil.example")), "/analytics");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/analytics");
+        assert_eq!(safe_next(Some("https://evil.example")), "/analytics");
+        assert_eq!(safe_next(None), "/analytics");
+    }
+}

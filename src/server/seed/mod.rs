@@ -1,0 +1,294 @@
+//! Generated data: the demo accounts (`seed --demo`) and sized data for tests and benchmarks
+//! (`seed --accounts --sessions-per-account --days --rng-seed`). The same seed gives the same
+//! accounts, flows and sessions, laid out relative to the moment of seeding. Sessions and PSA
+//! logs are streamed with COPY. Seeding an account replaces any account of the same name, so
+//! running it twice does not duplicate data.
+
+mod catalogue;
+mod copy;
+mod generator;
+
+use super::auth;
+use crate::error::AppError;
+use catalogue::{DOMAINS, EXTRA_CATEGORY};
+use chrono::{DateTime, Duration, Utc};
+use generator::{generate_session, random_uuid, Flow};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sqlx::{PgConnection, PgPool};
+use std::{fmt, time::Instant};
+use uuid::Uuid;
+
+pub const DEMO_PASSWORD: &str = "flowpilot-demo";
+
+pub struct AccountSpec {
+    pub name: String,
+    pub timezone: String,
+    pub admin_email: String,
+    pub technician_email: String,
+    pub sessions: u64,
+    pub days: u32,
+    pub rng_seed: u64,
+}
+
+/// Sized data: `accounts` accounts named "Seed account 001"…, each with its sessions spread
+/// over the last `days` days.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SeedOptions {
+    #[arg(long, default_value_t = 1)]
+    pub accounts: u32,
+    #[arg(long, default_value_t = 10_000)]
+    pub sessions_per_account: u64,
+    #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub days: u32,
+    #[arg(long, default_value_t = 42)]
+    pub rng_seed: u64,
+}
+
+pub struct SeedReport {
+    pub accounts: u32,
+    pub sessions: u64,
+    pub activity_logs: u64,
+    pub seconds: f64,
+}
+
+impl fmt::Display for SeedReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "seeded {} account(s): {} sessions, {} PSA activity logs in {:.1} s ({:.0} sessions/s)",
+            self.accounts,
+            self.sessions,
+            self.activity_logs,
+            self.seconds,
+            self.sessions as f64 / self.seconds.max(1e-9)
+        )
+    }
+}
+
+pub struct DemoLogin {
+    pub admin_email: String,
+    pub other_admin_email: String,
+    pub technician_email: String,
+    pub report: SeedReport,
+}
+
+impl fmt::Display for DemoLogin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}", self.report)?;
+        writeln!(f, "Demo sign-in:  {}  /  {DEMO_PASSWORD}   (Northwind MSP)", self.admin_email)?;
+        writeln!(
+            f,
+            "Other account: {}  /  {DEMO_PASSWORD}   (Contoso IT)",
+            self.other_admin_email
+        )?;
+        write!(f, "Technician:    {}  /  {DEMO_PASSWORD}   (sees 403)", self.technician_email)
+    }
+}
+
+pub fn demo_accounts(rng_seed: u64) -> [AccountSpec; 2] {
+    [
+        AccountSpec {
+            name: "Northwind MSP".into(),
+            timezone: "America/New_York".into(),
+            admin_email: "admin@northwind.example".into(),
+            technician_email: "tech@northwind.example".into(),
+            sessions: 6_000,
+            days: 90,
+            rng_seed,
+        },
+        AccountSpec {
+            name: "Contoso IT".into(),
+            timezone: "Europe/Berlin".into(),
+            admin_email: "admin@contoso.example".into(),
+            technician_email: "tech@contoso.example".into(),
+            sessions: 2_500,
+            days: 90,
+            rng_seed: rng_seed.wrapping_add(1),
+        },
+    ]
+}
+
+pub async fn seed_demo(pool: &PgPool, rng_seed: u64) -> Result<DemoLogin, AppError> {
+    let accounts = demo_accounts(rng_seed);
+    let report = seed_accounts(pool, &accounts).await?;
+    Ok(DemoLogin {
+        admin_email: accounts[0].admin_email.clone(),
+        other_admin_email: accounts[1].admin_email.clone(),
+        technician_email: accounts[0].technician_email.clone(),
+        report,
+    })
+}
+
+pub async fn seed_sized(pool: &PgPool, options: &SeedOptions) -> Result<SeedReport, AppError> {
+    let specs: Vec<AccountSpec> = (1..=options.accounts)
+        .map(|n| AccountSpec {
+            name: format!("Seed account {n:03}"),
+            timezone: "UTC".into(),
+            admin_email: format!("admin{n:03}@seed.example"),
+            technician_email: format!("tech{n:03}@seed.example"),
+            sessions: options.sessions_per_account,
+            days: options.days,
+            rng_seed: options.rng_seed.wrapping_mul(1_000_003).wrapping_add(u64::from(n)),
+        })
+        .collect();
+    seed_accounts(pool, &specs).await
+}
+
+async fn seed_accounts(pool: &PgPool, specs: &[AccountSpec]) -> Result<SeedReport, AppError> {
+    let started = Instant::now();
+    let password_hash = auth::hash_password(DEMO_PASSWORD)?;
+    let now = Utc::now();
+    let mut report = SeedReport { accounts: 0, sessions: 0, activity_logs: 0, seconds: 0.0 };
+    for spec in specs {
+        let mut tx = pool.begin().await?;
+        let logs = seed_account(&mut tx, spec, &password_hash, now).await?;
+        tx.commit().await?;
+        report.accounts += 1;
+        report.sessions += spec.sessions;
+        report.activity_logs += logs;
+    }
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+async fn seed_account(
+    conn: &mut PgConnection,
+    spec: &AccountSpec,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(spec.rng_seed);
+    sqlx::query("DELETE FROM accounts WHERE name = $1")
+        .bind(&spec.name)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM users WHERE lower(email) IN (lower($1), lower($2))")
+        .bind(&spec.admin_email)
+        .bind(&spec.technician_email)
+        .execute(&mut *conn)
+        .await?;
+
+    let account_id = random_uuid(&mut rng);
+    sqlx::query("INSERT INTO accounts (id, name, timezone, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(account_id)
+        .bind(&spec.name)
+        .bind(&spec.timezone)
+        .bind(now - Duration::days(i64::from(spec.days) + 30))
+        .execute(&mut *conn)
+        .await?;
+    let technician_id = random_uuid(&mut rng);
+    for (id, email, role) in [
+        (random_uuid(&mut rng), &spec.admin_email, "team_admin"),
+        (technician_id, &spec.technician_email, "technician"),
+    ] {
+        sqlx::query(
+            "INSERT INTO users (id, account_id, email, password_hash, role) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(account_id)
+        .bind(email)
+        .bind(password_hash)
+        .bind(role)
+        .execute(&mut *conn)
+        .await?;
+    }
+
+    let flows = insert_categories_and_flows(conn, &mut rng, account_id, now).await?;
+    let weights: Vec<u32> = DOMAINS.iter().map(|d| d.weight).collect();
+    let total_weight: u32 = weights.iter().sum();
+
+    let mut logs_written = 0u64;
+    let mut sessions_csv = String::new();
+    let mut logs_csv = String::new();
+    let mut pending = 0usize;
+    for n in 0..spec.sessions {
+        let session = generate_session(&mut rng, spec, &flows, total_weight, now, n);
+        let pushed = session.write_logs_csv(&mut rng, account_id, now, &mut logs_csv);
+        session.write_csv(account_id, technician_id, pushed, &mut sessions_csv);
+        logs_written += pushed.logs;
+        pending += 1;
+        if pending == copy::SESSIONS_PER_COPY {
+            copy::flush(conn, &mut sessions_csv, &mut logs_csv).await?;
+            pending = 0;
+        }
+    }
+    copy::flush(conn, &mut sessions_csv, &mut logs_csv).await?;
+    refresh_flow_counters(conn, account_id).await?;
+    Ok(logs_written)
+}
+
+async fn insert_categories_and_flows(
+    conn: &mut PgConnection,
+    rng: &mut ChaCha8Rng,
+    account_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Vec<Vec<Flow>>, AppError> {
+    let mut by_domain = Vec::with_capacity(DOMAINS.len());
+    let categories = DOMAINS
+        .iter()
+        .map(|d| (d.name, d.flows, "troubleshooting"))
+        .chain(std::iter::once((EXTRA_CATEGORY.0, EXTRA_CATEGORY.1, "procedure")));
+    for (index, (category, names, tree_type)) in categories.enumerate() {
+        let mut flows = Vec::new();
+        if names.is_empty() {
+            by_domain.push(flows);
+            continue;
+        }
+        let category_id = random_uuid(rng);
+        sqlx::query("INSERT INTO categories (account_id, id, name) VALUES ($1, $2, $3)")
+            .bind(account_id)
+            .bind(category_id)
+            .bind(category)
+            .execute(&mut *conn)
+            .await?;
+        for (position, name) in names.iter().enumerate() {
+            let id = random_uuid(rng);
+            // Every fourth flow of a domain with several is stale; one in nine is retired.
+            let stale = names.len() > 2 && position % 4 == 3;
+            let active = !(names.len() > 3 && position == names.len() - 1 && rng.gen_bool(0.5));
+            sqlx::query(
+                "INSERT INTO trees (account_id, id, category_id, name, tree_type, is_active,
+                                    gallery_sort_order, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(account_id)
+            .bind(id)
+            .bind(category_id)
+            .bind(*name)
+            .bind(tree_type)
+            .bind(active)
+            .bind(i32::try_from(index * 10 + position).unwrap_or(i32::MAX))
+            .bind(now - Duration::days(180))
+            .execute(&mut *conn)
+            .await?;
+            if active {
+                flows.push(Flow { id, stale });
+            }
+        }
+        by_domain.push(flows);
+    }
+    by_domain.truncate(DOMAINS.len());
+    Ok(by_domain)
+}
+
+/// The flow counters the write path keeps (usage, success rate, last match), computed once for the generated history.
+async fn refresh_flow_counters(conn: &mut PgConnection, account_id: Uuid) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE trees t
+         SET usage_count = s.matched,
+             success_rate = round((s.resolved::numeric / s.matched), 3)::float8,
+             last_matched_at = s.last_matched
+         FROM (SELECT matched_flow_id,
+                      count(*) AS matched,
+                      count(*) FILTER (WHERE status = 'resolved') AS resolved,
+                      max(created_at) AS last_matched
+               FROM ai_sessions
+               WHERE account_id = $1 AND matched_flow_id IS NOT NULL
+               GROUP BY matched_flow_id) s
+         WHERE t.account_id = $1 AND t.id = s.matched_flow_id",
+    )
+    .bind(account_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,57 @@
+//! What the server functions behind the pages share: the signed-in team admin and the state
+//! they run with, and the HTTP status their errors answer with (the same as the REST API's).
+
+use super::{
+    errors,
+    identity::{require_team_admin, Admin, CurrentUser},
+    state::AppState,
+};
+use crate::{error::AppError, routes};
+use axum::{body::Body, extract::Request, http::StatusCode, middleware::Next, response::Response};
+use leptos::prelude::use_context;
+use std::future::Future;
+
+/// Runs a server function's body for the signed-in team admin. On error the HTTP status (and
+/// `Retry-After`) follow the error, for the server function call and for an SSR page alike.
+pub async fn as_admin<T, F, Fut>(body: F) -> Result<T, AppError>
+where
+    F: FnOnce(AppState, Admin) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let result = async {
+        let state = use_context::<AppState>()
+            .ok_or_else(|| AppError::internal("AppState missing from context"))?;
+        let parts = use_context::<http::request::Parts>();
+        let admin =
+            require_team_admin(parts.as_ref().and_then(|p| p.extensions.get::<CurrentUser>()))?;
+        body(state, admin).await
+    }
+    .await;
+    if let (Err(error), Some(response)) = (&result, use_context::<leptos_axum::ResponseOptions>()) {
+        response.set_status(errors::status(error));
+        for (name, value) in &errors::headers(error) {
+            response.insert_header(name.clone(), value.clone());
+        }
+    }
+    result
+}
+
+/// Server functions answer errors raised before our code runs (arguments that do not decode)
+/// with a 500 whatever the error; this gives every server-function error response the status
+/// its body declares.
+pub async fn status_from_body(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let is_server_fn = [routes::SERVER_FN_ANALYTICS, routes::SERVER_FN_SESSION]
+        .into_iter()
+        .any(|prefix| path.starts_with(prefix));
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = errors::status(&error);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}

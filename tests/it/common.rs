@@ -1,0 +1,118 @@
+//! Helpers shared by the integration tests: the real router over the test's own database,
+//! users and signed-in cookies, and requests sent with `tower::ServiceExt::oneshot`.
+
+use axum::{body::Body, http::Request, Router};
+use flowpilot_analytics::server::{auth, config::AppConfig, router, state::AppState};
+use http_body_util::BodyExt;
+use sqlx::PgPool;
+use tower::ServiceExt;
+use uuid::{uuid, Uuid};
+
+pub const ACCOUNT_A: Uuid = uuid!("aaaaaaaa-0000-0000-0000-000000000001");
+pub const ACCOUNT_B: Uuid = uuid!("bbbbbbbb-0000-0000-0000-000000000001");
+pub const PASSWORD: &str = "correct horse battery";
+
+pub fn app(pool: PgPool) -> Router {
+    app_with(pool, AppConfig::for_tests())
+}
+
+pub fn app_with(pool: PgPool, config: AppConfig) -> Router {
+    let options = leptos::prelude::get_configuration(Some("Leptos.toml"))
+        .expect("Leptos.toml")
+        .leptos_options;
+    router::build(AppState::new(options, pool, config))
+}
+
+pub async fn user(pool: &PgPool, email: &str, role: &str, account: Option<Uuid>) -> Uuid {
+    let hash = auth::hash_password(PASSWORD).unwrap();
+    sqlx::query_scalar(
+        "INSERT INTO users (email, password_hash, role, account_id) VALUES ($1, $2, $3, $4)
+         RETURNING id",
+    )
+    .bind(email)
+    .bind(hash)
+    .bind(role)
+    .bind(account)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+/// A `Cookie` header value for a fresh sign-in session of `user_id`.
+pub async fn cookie_for(pool: &PgPool, user_id: Uuid) -> String {
+    let token = auth::create_session(pool, user_id).await.unwrap();
+    format!("{}={token}", auth::SESSION_COOKIE)
+}
+
+pub async fn admin_cookie(pool: &PgPool, account: Uuid) -> String {
+    let email = format!("admin-{}@example.com", Uuid::new_v4());
+    let id = user(pool, &email, "team_admin", Some(account)).await;
+    cookie_for(pool, id).await
+}
+
+pub const FLOW_1: Uuid = uuid!("aaaaaaaa-0000-0000-0000-0000000000f1");
+pub const FLOW_2: Uuid = uuid!("aaaaaaaa-0000-0000-0000-0000000000f2");
+pub const RETIRED_FLOW: Uuid = uuid!("aaaaaaaa-0000-0000-0000-0000000000f3");
+pub const FLOW_B: Uuid = uuid!("bbbbbbbb-0000-0000-0000-0000000000f1");
+
+/// A fresh ingest API key for the named account.
+pub async fn api_key(pool: &PgPool, account: &str) -> String {
+    flowpilot_analytics::server::api_keys::create(pool, account, "test").await.unwrap().key
+}
+
+/// An ingest POST with an API key and, optionally, an Idempotency-Key.
+pub async fn ingest(
+    app: &Router,
+    key: &str,
+    path: &str,
+    body: serde_json::Value,
+    idempotency_key: Option<&str>,
+) -> TestResponse {
+    let mut request = Request::post(path)
+        .header("authorization", format!("Bearer {key}"))
+        .header("content-type", "application/json");
+    if let Some(idempotency_key) = idempotency_key {
+        request = request.header("idempotency-key", idempotency_key);
+    }
+    send(app, request.body(Body::from(body.to_string())).unwrap()).await
+}
+
+pub struct TestResponse {
+    pub status: u16,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+pub async fn send(app: &Router, request: Request<Body>) -> TestResponse {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+pub async fn get(app: &Router, path: &str, cookie: Option<&str>) -> TestResponse {
+    let mut request = Request::get(path);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    send(app, request.body(Body::empty()).unwrap()).await
+}
+
+pub async fn post(app: &Router, path: &str, content_type: &str, body: &str) -> TestResponse {
+    let request = Request::post(path)
+        .header("content-type", content_type)
+        .body(Body::from(body.to_owned()))
+        .unwrap();
+    send(app, request).await
+}

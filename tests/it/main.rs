@@ -1,0 +1,16 @@
+//! The integration tests, one binary: real PostgreSQL (a fresh database per `#[sqlx::test]`),
+//! the real router driven with `tower::ServiceExt::oneshot`, a stub PSA over real HTTP.
+
+mod api;
+mod auth;
+mod bench_smoke;
+mod common;
+mod coverage;
+mod errors;
+mod flow_quality;
+mod ingest;
+mod overview;
+mod pages;
+mod psa;
+mod psa_push;
+mod rollups;

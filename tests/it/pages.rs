@@ -1,0 +1,226 @@
+//! The server-rendered pages: what a browser without JavaScript receives.
+
+use crate::common::{admin_cookie, app, get, ACCOUNT_A};
+use sqlx::PgPool;
+
+#[sqlx::test(fixtures("recent_sessions"))]
+async fn the_ssr_page_already_contains_the_overview_numbers(pool: PgPool) {
+    let a = admin_cookie(&pool, ACCOUNT_A).await;
+    let app = app(pool);
+    let page = get(&app, "/analytics?period=7d", Some(&a)).await;
+    assert_eq!(page.status, 200);
+    let html = &page.body;
+    assert_eq!(metric(html, "Sessions"), "2");
+    assert_eq!(metric(html, "Resolution rate"), "50.0%");
+    assert_eq!(metric(html, "Avg confidence"), "0.70");
+    assert_eq!(metric(html, "Avg resolution time"), "30.0 min");
+    assert!(html.contains("overview-trend-chart"));
+    assert!(html.contains(r#"aria-current="page""#));
+
+    let ninety = get(&app, "/analytics?period=90d", Some(&a)).await.body;
+    assert_eq!(metric(&ninety, "Sessions"), "3");
+}
+
+#[sqlx::test(fixtures("recent_sessions"))]
+async fn a_bad_period_on_the_page_shows_the_message_with_422(pool: PgPool) {
+    let a = admin_cookie(&pool, ACCOUNT_A).await;
+    let app = app(pool);
+    let page = get(&app, "/analytics?period=forever", Some(&a)).await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("Allowed values: 7d, 30d, 90d."), "{}", page.body);
+}
+
+#[sqlx::test(fixtures("recent_sessions"))]
+async fn unknown_analytics_pages_are_404(pool: PgPool) {
+    let a = admin_cookie(&pool, ACCOUNT_A).await;
+    let app = app(pool);
+    assert_eq!(get(&app, "/analytics/nope", Some(&a)).await.status, 404);
+}
+
+#[sqlx::test(fixtures("psa"))]
+async fn the_psa_cards_funnel_and_trend_table_are_in_the_ssr_html(pool: PgPool) {
+    sqlx::raw_sql(
+        "UPDATE ai_sessions SET created_at = created_at + (now() - '2026-03-31 12:00Z');
+         UPDATE psa_activity_logs SET created_at = created_at + (now() - '2026-03-31 12:00Z')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let a = admin_cookie(&pool, ACCOUNT_A).await;
+    let app = app(pool);
+    let page = get(&app, "/analytics/psa?period=7d", Some(&a)).await;
+    assert_eq!(page.status, 200);
+    let html = &page.body;
+    assert_eq!(metric(html, "Total time entries"), "5");
+    assert_eq!(metric(html, "Total hours logged"), "5.50");
+    assert_eq!(metric(html, "Avg hours/session"), "1.38");
+    // Funnel 6 → 5 → 3 → 2, with conversions 83.3%, 60.0%, 66.7%.
+    for (step, count, conversion) in [
+        ("All sessions", "6", None),
+        ("Linked to a ticket", "5", Some("83.3%")),
+        ("Note pushed", "3", Some("60.0%")),
+        ("Time entry logged", "2", Some("66.7%")),
+    ] {
+        let item = &html[html.find(&format!(r#"data-step="{step}""#)).unwrap()..];
+        let item = &item[..item.find("</li>").unwrap()];
+        assert!(item.contains(&format!(">{count}</span>")), "{step}: {item}");
+        match conversion {
+            Some(c) => assert!(item.contains(&format!(">{c}</span>")), "{step}: {item}"),
+            None => assert!(!item.contains("data-conversion"), "{item}"),
+        }
+    }
+    assert!(html.contains("psa-trend-chart"));
+    assert!(html.contains("Time entries by day"));
+    let table = &html[html.find("Time entries by day").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let rows: Vec<&str> = table.split("<tr>").skip(2).collect();
+    assert_eq!(rows.len(), 8, "every day of the 7-day window");
+    let hours: f64 = rows
+        .iter()
+        .map(|row| {
+            let cell = row.rsplit("<td>").next().unwrap();
+            cell[..cell.find("</td>").unwrap()].parse::<f64>().unwrap()
+        })
+        .sum();
+    assert!((hours - 5.5).abs() < 1e-9, "{hours}");
+}
+
+#[sqlx::test(fixtures("recent_sessions"))]
+async fn the_coverage_heatmap_is_in_the_ssr_html(pool: PgPool) {
+    let a = admin_cookie(&pool, ACCOUNT_A).await;
+    let app = app(pool);
+    let page = get(&app, "/analytics/coverage?period=7d", Some(&a)).await;
+    assert_eq!(page.status, 200);
+    let html = &page.body;
+    assert_eq!(metric(html, "Domains"), "2");
+    assert_eq!(metric(html, "Unmapped sessions"), "0");
+    for header in ["Domain", "Flows", "Sessions", "Resolution %", "Escalation %", "Guided %"] {
+        assert!(html.contains(&format!(">{header}</th>")), "{header}");
+    }
+    // Email: 1 of 1 resolved → green; VPN: 1 of 1 escalated → red; no flows → red "0".
+    let email = row_cells(html, "Email");
+    assert_eq!(email[0].1, "0Create flow");
+    assert!(email[0].0.contains("bg-rose-500/10 text-rose-500"), "{:?}", email[0]);
+    assert_eq!(email[2].1, "100.0%");
+    assert!(email[2].0.contains("bg-emerald-400/10 text-emerald-400"), "{:?}", email[2]);
+    let vpn = row_cells(html, "VPN");
+    assert_eq!(vpn[3].1, "100.0%");
+    assert!(vpn[3].0.contains("bg-rose-500/10 text-rose-500"), "{:?}", vpn[3]);
+    assert_eq!(vpn[5].1, "—", "no resolved session: no average");
+    // No flows anywhere in this fixture: each domain links to the editor to create one.
+    assert!(
+        html.contains(r#"href="https://app.flowpilot.test/trees/new?category=Email""#),
+        "{html}"
+    );
+    assert!(html.contains("overflow-x-auto"));
+}
+
+#[sqlx::test(fixtures("recent_sessions"))]
+async fn the_coverage_tab_has_an_empty_state(pool: PgPool) {
+    let a = admin_cookie(&pool, ACCOUNT_A).await;
+    sqlx::query("DELETE FROM ai_sessions").execute(&pool).await.unwrap();
+    let app = app(pool);
+    let page = get(&app, "/analytics/coverage", Some(&a)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("No classified sessions in this period."));
+}
+
+#[sqlx::test(fixtures("recent_sessions"))]
+async fn the_header_names_the_account(pool: PgPool) {
+    let a = admin_cookie(&pool, ACCOUNT_A).await;
+    let app = app(pool);
+    let page = get(&app, "/analytics", Some(&a)).await;
+    assert!(page.body.contains("Account A"), "{}", page.body);
+}
+
+#[sqlx::test(fixtures("flow_quality"))]
+async fn the_flow_quality_table_sorts_marks_and_links_without_javascript(pool: PgPool) {
+    // Let the fixture's flows be recent relative to the real clock.
+    sqlx::raw_sql(
+        "UPDATE ai_sessions SET created_at = created_at + (now() - '2026-03-10 12:00Z'),
+                                resolved_at = resolved_at + (now() - '2026-03-10 12:00Z');
+         UPDATE trees SET last_matched_at = last_matched_at + (now() - '2026-03-10 12:00Z')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let a = admin_cookie(&pool, ACCOUNT_A).await;
+    let app = app(pool);
+
+    let page = get(&app, "/analytics/flow-quality?period=7d", Some(&a)).await;
+    assert_eq!(page.status, 200);
+    let html = &page.body;
+    assert_eq!(row_order(html), ["Foxtrot", "Alpha", "Charlie", "Bravo", "Delta"]);
+    // Five flows: the four that score above 0 are the top performers (as the API lists them);
+    // Delta, never used (score 0), is the only one left, marked bottom.
+    assert_eq!(html.matches("border-l-2 border-emerald-400").count(), 4);
+    assert_eq!(html.matches("border-l-2 border-rose-500").count(), 1);
+    let delta = html.find(r#"data-flow-id="aaaaaaaa-0000-0000-0000-0000000000f4""#).unwrap();
+    let delta_row =
+        &html[html[..delta].rfind("<tr").unwrap()..delta + html[delta..].find('>').unwrap()];
+    assert!(delta_row.contains("border-rose-500"), "{delta_row}");
+    assert_eq!(html.matches("Needs attention</span>").count(), 3);
+    assert!(html.contains(
+        r#"href="https://app.flowpilot.test/trees/aaaaaaaa-0000-0000-0000-0000000000f1/edit""#
+    ));
+    assert!(html.contains(r#"aria-sort="descending""#));
+    assert!(
+        html.contains("/analytics/flow-quality?sort=usage&amp;dir=desc&amp;period=7d"),
+        "{html}"
+    );
+
+    let by_usage =
+        get(&app, "/analytics/flow-quality?period=7d&sort=usage&dir=desc", Some(&a)).await;
+    assert_eq!(row_order(&by_usage.body), ["Alpha", "Charlie", "Foxtrot", "Bravo", "Delta"]);
+    let by_name = get(&app, "/analytics/flow-quality?period=7d&sort=name&dir=asc", Some(&a)).await;
+    assert_eq!(row_order(&by_name.body), ["Alpha", "Bravo", "Charlie", "Delta", "Foxtrot"]);
+    let reversed =
+        get(&app, "/analytics/flow-quality?period=7d&sort=name&dir=desc", Some(&a)).await;
+    assert_eq!(row_order(&reversed.body), ["Foxtrot", "Delta", "Charlie", "Bravo", "Alpha"]);
+}
+
+/// The flow names of the quality table, top to bottom.
+fn row_order(html: &str) -> Vec<String> {
+    html.split("data-flow-id=")
+        .skip(1)
+        .map(|row| {
+            let link = &row[row.find("/edit\"").unwrap()..];
+            let text = &link[link.find('>').unwrap() + 1..];
+            text[..text.find('<').unwrap()].to_owned()
+        })
+        .collect()
+}
+
+/// The `<td>` cells after the row header `name`: (opening tag, text without tags).
+fn row_cells(html: &str, name: &str) -> Vec<(String, String)> {
+    let header = format!(">{name}</th>");
+    let start = html.find(&header).unwrap_or_else(|| panic!("no row {name}")) + header.len();
+    let row = &html[start..start + html[start..].find("</tr>").unwrap()];
+    row.split("<td")
+        .skip(1)
+        .map(|cell| {
+            let (tag, rest) = cell.split_once('>').unwrap();
+            let inner = rest.split("</td>").next().unwrap();
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in inner.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            (tag.to_owned(), text)
+        })
+        .collect()
+}
+
+/// The text of the element marked `data-metric="{label}"` in server-rendered HTML.
+fn metric(html: &str, label: &str) -> String {
+    let marker = format!(r#"data-metric="{label}""#);
+    let start = html.find(&marker).unwrap_or_else(|| panic!("no {label} in {html}"));
+    let rest = &html[start..];
+    let open = rest.find('>').unwrap() + 1;
+    rest[open..open + rest[open..].find('<').unwrap()].to_owned()
+}

@@ -1,0 +1,258 @@
+//! The daily rollups against real PostgreSQL: every rollup-backed statement answers exactly
+//! what a scan of the raw rows answers, for windows whose edges fall anywhere in a day (DST
+//! days included), and the triggers keep the rollups equal to a rebuild through every kind of
+//! write.
+
+use flowpilot_analytics::server::queries::reference;
+use serde_json::Value;
+use sqlx::PgPool;
+use uuid::{uuid, Uuid};
+
+const ACCOUNT: Uuid = uuid!("cccccccc-0000-0000-0000-000000000001");
+
+/// 3,000 sessions over 110 days in New York time, with every kind of value (unmapped domains,
+/// no confidence, no flow, no ticket), notes and up to three time entries per session spread
+/// over the following weeks and inserted out of time order.
+async fn generate(pool: &PgPool) {
+    sqlx::raw_sql(&format!(
+        "INSERT INTO accounts (id, name, timezone) VALUES ('{ACCOUNT}', 'Rollup Co', 'America/New_York');
+         INSERT INTO categories (account_id, name)
+         SELECT '{ACCOUNT}', d FROM unnest(ARRAY['Email', 'Network', 'Printing']) d;
+         INSERT INTO trees (account_id, name, category_id)
+         SELECT '{ACCOUNT}', 'Flow ' || g,
+                (SELECT id FROM categories ORDER BY name LIMIT 1 OFFSET g % 3)
+         FROM generate_series(1, 6) g;
+         SELECT setseed(0.42);
+         CREATE TEMP TABLE draws AS
+         SELECT g, random() AS r1, random() AS r2, random() AS r3, random() AS r4,
+                random() AS r5, random() AS r6, random() AS r7
+         FROM generate_series(1, 3000) g;
+         INSERT INTO ai_sessions (account_id, problem_domain, status, confidence_tier,
+                                  confidence, matched_flow_id, psa_ticket_id, created_at,
+                                  resolved_at)
+         SELECT '{ACCOUNT}',
+                (ARRAY['Email', 'Network', 'Printing', NULL])[1 + floor(r1 * 4)::int],
+                status,
+                CASE WHEN r3 < 0.1 THEN NULL
+                     ELSE (ARRAY['guided', 'assisted', 'exploratory'])[1 + floor(r3 * 3)::int] END,
+                CASE WHEN r4 < 0.05 THEN NULL ELSE round(r4::numeric, 3)::float8 END,
+                CASE WHEN r5 < 0.4 THEN NULL
+                     ELSE (SELECT id FROM trees ORDER BY name LIMIT 1 OFFSET floor(r5 * 10)::int % 6) END,
+                CASE WHEN r6 < 0.35 THEN NULL ELSE (100000 + g)::text END,
+                created_at,
+                CASE WHEN status IN ('resolved', 'escalated')
+                     THEN created_at + r7 * interval '3 hours' END
+         FROM (SELECT *, (ARRAY['active', 'resolved', 'escalated', 'abandoned'])[1 + floor(r2 * 4)::int] AS status,
+                      timestamptz '2026-11-20 12:00:00+00'
+                          - (g::float8 / 3000) * interval '110 days' - r6 * interval '9 hours' AS created_at
+               FROM draws) d;
+         INSERT INTO psa_activity_logs (account_id, session_id, activity_type, hours_logged,
+                                        psa_ticket_id, created_at)
+         SELECT account_id, id, kind, hours, psa_ticket_id, at
+         FROM (SELECT s.account_id, s.id, s.psa_ticket_id,
+                      CASE WHEN k = 0 THEN 'note_posted' ELSE 'time_entry_posted' END AS kind,
+                      CASE WHEN k = 0 THEN NULL ELSE 0.25 * (1 + floor(random() * 12)) END AS hours,
+                      s.created_at + random() * interval '20 days' AS at,
+                      random() AS keep
+               FROM ai_sessions s, generate_series(0, 3) k
+               WHERE s.psa_ticket_id IS NOT NULL) l
+         WHERE keep < 0.6
+         ORDER BY random();"
+    ))
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+/// All rows of a statement as JSON, in a stable order.
+async fn answer(pool: &PgPool, sql: &str, since: &str, until: &str) -> Vec<Value> {
+    let json: String =
+        sqlx::query_scalar(&format!("SELECT coalesce(json_agg(q), '[]')::text FROM ({sql}) q"))
+            .bind(ACCOUNT)
+            .bind(since.parse::<chrono::DateTime<chrono::Utc>>().unwrap())
+            .bind(until.parse::<chrono::DateTime<chrono::Utc>>().unwrap())
+            .fetch_one(pool)
+            .await
+            .unwrap_or_else(|e| panic!("{e}\n{sql}"));
+    let Value::Array(mut rows) = serde_json::from_str(&json).unwrap() else { panic!("{json}") };
+    // Sorted by the row with its floats coarsened, so float noise cannot reorder rows.
+    rows.sort_by_cached_key(|row| coarse(row).to_string());
+    rows
+}
+
+fn coarse(value: &Value) -> Value {
+    match value {
+        Value::Number(n) => Value::from((n.as_f64().unwrap() * 1e3).round() as i64),
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), coarse(v))).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+/// Equal, numbers to within 1e-9 (sums of floats in another order differ in the last bits).
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0)
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same(v, w))
+        }
+        _ => a == b,
+    }
+}
+
+fn assert_same(ours: Vec<Value>, expected: Vec<Value>, context: &str) {
+    let (ours, expected) = (Value::Array(ours), Value::Array(expected));
+    assert!(same(&ours, &expected), "{context}\nours:     {ours}\nexpected: {expected}");
+}
+
+/// Window ends on a plain afternoon, exactly at and a second around local midnight, and
+/// around the night daylight saving time ended (1 Nov 2026, 06:00 UTC in New York).
+const WINDOW_ENDS: &[&str] = &[
+    "2026-11-20T15:30:00Z",
+    "2026-11-10T05:00:00Z",
+    "2026-11-10T04:59:59Z",
+    "2026-11-10T05:00:01Z",
+    "2026-11-01T04:00:00Z",
+    "2026-11-01T05:00:00Z",
+    "2026-11-01T06:30:00Z",
+    "2026-11-02T05:00:00Z",
+    "2026-09-15T03:59:59.999Z",
+];
+
+async fn assert_rollups_answer_like_raw_scans(pool: &PgPool) {
+    let mut compared = 0;
+    for until in WINDOW_ENDS {
+        let until_at: chrono::DateTime<chrono::Utc> = until.parse().unwrap();
+        for days in [1, 7, 30, 90] {
+            let since = (until_at - chrono::Duration::days(days)).to_rfc3339();
+            for statement in reference::ALL {
+                let expected = answer(pool, statement.raw_scan, &since, until).await;
+                assert!(!expected.is_empty(), "{}", statement.name);
+                let context = format!("{} in the window ({since}, {until}]", statement.name);
+                let ours = answer(pool, statement.ours, &since, until).await;
+                assert_same(ours, expected, &context);
+                compared += 1;
+            }
+        }
+    }
+    assert_eq!(compared, WINDOW_ENDS.len() * 4 * reference::ALL.len());
+}
+
+#[sqlx::test]
+async fn rollup_backed_statements_answer_exactly_like_raw_scans(pool: PgPool) {
+    generate(&pool).await;
+    let (sessions, entries): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM ai_sessions),
+                (SELECT count(*) FROM psa_activity_logs
+                 WHERE activity_type = 'time_entry_posted' AND previous_entry_at IS NOT NULL)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(sessions, 3000);
+    assert!(entries > 300, "sessions with several time entries: {entries}");
+    assert_rollups_answer_like_raw_scans(&pool).await;
+}
+
+#[sqlx::test]
+async fn a_timezone_change_rebuilds_the_accounts_days(pool: PgPool) {
+    generate(&pool).await;
+    sqlx::query("UPDATE accounts SET timezone = 'Asia/Kolkata' WHERE id = $1")
+        .bind(ACCOUNT)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_rollups_answer_like_raw_scans(&pool).await;
+}
+
+/// The rollup tables' rows that count anything (rows left at zero by updates and deletes are
+/// kept, a rebuild has none), sorted.
+async fn rollup_rows(pool: &PgPool) -> Vec<Value> {
+    let mut rows = Vec::new();
+    for table in ["session_day_rollups", "flow_day_rollups", "time_entry_day_rollups"] {
+        rows.extend(
+            answer(
+                pool,
+                // `answer` binds a window; here it only has to be a valid one.
+                &format!(
+                    "SELECT '{table}' AS rollup, r.* FROM {table} r
+                     WHERE account_id = $1 AND $2::timestamptz < $3::timestamptz
+                       AND EXISTS (SELECT 1 FROM jsonb_each(to_jsonb(r)) e
+                                   WHERE jsonb_typeof(e.value) = 'number'
+                                     AND abs(e.value::text::float8) > 1e-9)"
+                ),
+                "2000-01-01T00:00:00Z",
+                "2100-01-01T00:00:00Z",
+            )
+            .await,
+        );
+    }
+    rows
+}
+
+#[sqlx::test]
+async fn every_kind_of_write_keeps_the_rollups_equal_to_a_rebuild(pool: PgPool) {
+    generate(&pool).await;
+    sqlx::raw_sql(
+        "-- outcomes, reclassification, matching and linking, in bulk and one by one
+         UPDATE ai_sessions SET status = 'resolved', resolved_at = created_at + interval '1 hour'
+         WHERE status = 'active' AND created_at < '2026-10-01';
+         UPDATE ai_sessions SET problem_domain = 'Network' WHERE problem_domain = 'Email'
+           AND created_at BETWEEN '2026-09-01' AND '2026-09-20';
+         UPDATE ai_sessions SET matched_flow_id = (SELECT id FROM trees WHERE name = 'Flow 2'),
+                                confidence = 0.5, confidence_tier = 'assisted'
+         WHERE matched_flow_id IS NULL AND created_at > '2026-11-01';
+         UPDATE ai_sessions SET psa_ticket_id = '424242'
+         WHERE id = (SELECT id FROM ai_sessions WHERE psa_ticket_id IS NULL ORDER BY id LIMIT 1);
+         -- a flow retired for good: its sessions keep their rows, unmatched (ON DELETE SET NULL)
+         DELETE FROM trees WHERE name = 'Flow 3';
+         -- sessions deleted: their logs stay without a session
+         DELETE FROM ai_sessions WHERE id IN (SELECT session_id FROM psa_activity_logs
+                                              WHERE activity_type = 'time_entry_posted'
+                                              ORDER BY id LIMIT 40);
+         DELETE FROM ai_sessions WHERE created_at < '2026-08-15' AND problem_domain IS NULL;
+         -- a back-dated time entry among a session's entries, a note, a log removed
+         INSERT INTO psa_activity_logs (account_id, session_id, activity_type, hours_logged, created_at)
+         SELECT account_id, session_id, 'time_entry_posted', 2, created_at - interval '1 minute'
+         FROM psa_activity_logs WHERE activity_type = 'time_entry_posted'
+           AND previous_entry_at IS NOT NULL AND session_id IS NOT NULL
+         ORDER BY id LIMIT 25;
+         INSERT INTO psa_activity_logs (account_id, session_id, activity_type, created_at)
+         SELECT account_id, id, 'note_posted', created_at + interval '1 hour'
+         FROM ai_sessions WHERE psa_ticket_id IS NOT NULL AND NOT note_pushed;
+         DELETE FROM psa_activity_logs WHERE id IN (SELECT id FROM psa_activity_logs ORDER BY id LIMIT 30);"
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    let kept = rollup_rows(&pool).await;
+    assert!(kept.len() > 300, "{}", kept.len());
+    sqlx::query("SELECT rebuild_rollups($1)").bind(ACCOUNT).execute(&pool).await.unwrap();
+    assert_same(kept, rollup_rows(&pool).await, "rollups kept by the triggers vs rebuilt");
+    assert_rollups_answer_like_raw_scans(&pool).await;
+}
+
+#[sqlx::test]
+async fn time_entries_know_their_sessions_previous_entry_whatever_the_insert_order(pool: PgPool) {
+    generate(&pool).await;
+    let wrong: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (
+             SELECT previous_entry_at,
+                    lag(created_at) OVER (PARTITION BY session_id ORDER BY created_at, id) AS expected
+             FROM psa_activity_logs
+             WHERE activity_type = 'time_entry_posted' AND session_id IS NOT NULL) e
+         WHERE previous_entry_at IS DISTINCT FROM expected",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(wrong, 0);
+}
