@@ -26,6 +26,16 @@ command -v pkg-config >/dev/null || missing+=(pkg-config)
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; else echo "present"; fi
 
 step "Rust toolchain and wasm target"
+# rust-toolchain.toml pins an exact version; where the machine's stable toolchain is that
+# version but not yet known by that name, name it so (no download: only the registries are
+# reachable here).
+pinned=$(sed -nE 's/^channel = "([^"]+)"/\1/p' rust-toolchain.toml)
+if ! rustup toolchain list | grep -q "^$pinned-"; then
+  stable=$(rustup run stable rustc --print sysroot)
+  if [ "$(rustup run stable rustc --version | awk '{print $2}')" = "$pinned" ]; then
+    ln -s "$stable" "$(dirname "$stable")/$pinned-$(basename "$stable" | sed 's/^stable-//')"
+  fi
+fi
 rustup show active-toolchain >/dev/null
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 echo "$(rustc --version), wasm32-unknown-unknown"
