@@ -1,7 +1,7 @@
 //! The analytics over HTTP: each data source's JSON endpoint and server function, and the
 //! rules every one of them follows (auth, account scope, 422, 429, error shape).
 
-use crate::common::{admin_cookie, app, app_with, cookie_for, get, user, ACCOUNT_A, ACCOUNT_B};
+use crate::common::{admin_cookie, app, app_with, get, outsider_cookies, ACCOUNT_A, ACCOUNT_B};
 use flowpilot_analytics::server::config::AppConfig;
 use sqlx::PgPool;
 
@@ -119,10 +119,7 @@ async fn unknown_flow_sort_is_422_and_known_sorts_order_the_flows(pool: PgPool) 
 
 #[sqlx::test(fixtures("recent_sessions"))]
 async fn who_may_call_the_analytics(pool: PgPool) {
-    let tech = user(&pool, "tech@example.com", "technician", Some(ACCOUNT_A)).await;
-    let tech = cookie_for(&pool, tech).await;
-    let loner = user(&pool, "loner@example.com", "team_admin", None).await;
-    let loner = cookie_for(&pool, loner).await;
+    let (tech, loner) = outsider_cookies(&pool).await;
     let app = app(pool);
 
     for path in all_paths() {

@@ -1,6 +1,6 @@
 //! Sign-in, sign-out and who may see what, through the real router.
 
-use crate::common::{admin_cookie, app, cookie_for, get, post, user, ACCOUNT_A, PASSWORD};
+use crate::common::{admin_cookie, app, get, outsider_cookies, post, user, ACCOUNT_A, PASSWORD};
 use sqlx::PgPool;
 
 #[sqlx::test(fixtures("recent_sessions"))]
@@ -108,10 +108,7 @@ async fn signed_out_page_visit_redirects_to_sign_in_and_back(pool: PgPool) {
 
 #[sqlx::test(fixtures("recent_sessions"))]
 async fn technicians_and_users_without_an_account_get_403_pages(pool: PgPool) {
-    let tech = user(&pool, "tech@example.com", "technician", Some(ACCOUNT_A)).await;
-    let tech = cookie_for(&pool, tech).await;
-    let loner = user(&pool, "loner@example.com", "team_admin", None).await;
-    let loner = cookie_for(&pool, loner).await;
+    let (tech, loner) = outsider_cookies(&pool).await;
     let app = app(pool);
 
     let page = get(&app, "/analytics", Some(&tech)).await;

@@ -50,6 +50,14 @@ pub async fn admin_cookie(pool: &PgPool, account: Uuid) -> String {
     cookie_for(pool, id).await
 }
 
+/// Cookies of the two signed-in users who may not see account A's analytics: a technician of
+/// the account, and a team admin without an account.
+pub async fn outsider_cookies(pool: &PgPool) -> (String, String) {
+    let tech = user(pool, "tech@example.com", "technician", Some(ACCOUNT_A)).await;
+    let loner = user(pool, "loner@example.com", "team_admin", None).await;
+    (cookie_for(pool, tech).await, cookie_for(pool, loner).await)
+}
+
 pub const FLOW_1: Uuid = uuid!("aaaaaaaa-0000-0000-0000-0000000000f1");
 pub const FLOW_2: Uuid = uuid!("aaaaaaaa-0000-0000-0000-0000000000f2");
 pub const RETIRED_FLOW: Uuid = uuid!("aaaaaaaa-0000-0000-0000-0000000000f3");

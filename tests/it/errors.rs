@@ -2,7 +2,7 @@
 //! server function or the page meets it, and a server-function error body the browser can read
 //! back. (A signed-out page visit is the one designed exception: it is sent to sign in.)
 
-use crate::common::{admin_cookie, app, app_with, cookie_for, get, user, TestResponse, ACCOUNT_A};
+use crate::common::{admin_cookie, app, app_with, get, outsider_cookies, TestResponse, ACCOUNT_A};
 use flowpilot_analytics::{error::AppError, server::config::AppConfig};
 use sqlx::PgPool;
 
@@ -37,10 +37,7 @@ async fn all_three(app: &axum::Router, query: &str, cookie: &str, status: u16, c
 
 #[sqlx::test(fixtures("recent_sessions"))]
 async fn forbidden_is_403_forbidden_everywhere(pool: PgPool) {
-    let tech = user(&pool, "tech@example.com", "technician", Some(ACCOUNT_A)).await;
-    let tech = cookie_for(&pool, tech).await;
-    let loner = user(&pool, "loner@example.com", "team_admin", None).await;
-    let loner = cookie_for(&pool, loner).await;
+    let (tech, loner) = outsider_cookies(&pool).await;
     let app = app(pool);
     all_three(&app, "", &tech, 403, "forbidden").await;
     all_three(&app, "", &loner, 403, "forbidden").await;
