@@ -3,6 +3,9 @@ import { defineConfig, devices } from '@playwright/test';
 // Every spec runs twice: hydrated, and with JavaScript off (the SSR page must stand alone).
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
+// A second server on the same data with the product's rate limit turned down (see
+// helpers.ts LIMITED_URL), for the specs that meet a limit for real.
+const limitedPort = port + 1;
 
 const chromium = {
   ...devices['Desktop Chrome'],
@@ -32,14 +35,20 @@ export default defineConfig({
   use: { baseURL, trace: 'retain-on-failure' },
   projects: [
     { name: 'hydrated', use: { ...chromium, javaScriptEnabled: true } },
-    { name: 'no-js', use: { ...chromium, javaScriptEnabled: false } },
+    // `*.hydrated.spec.ts` drive server-function calls, which only a hydrated page makes.
+    { name: 'no-js', use: { ...chromium, javaScriptEnabled: false }, testIgnore: /\.hydrated\.spec\.ts$/ },
   ],
-  webServer: {
+  webServer: [server(port, 1000), server(limitedPort, 2)],
+});
+
+/** The app built by `cargo leptos build`, allowing `perMinute` loads of each data source. */
+function server(port: number, perMinute: number) {
+  return {
     // The binary built by `cargo leptos build`, run from the repository root so it reads
     // Leptos.toml; scripts/test.sh seeds the demo data into its database first.
     command: `${process.env.FLOWPILOT_BIN ?? 'target/debug/flowpilot-analytics'} serve`,
     cwd: '..',
-    url: `${baseURL}/healthz`,
+    url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
     env: {
@@ -48,10 +57,10 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: 'target/site',
       FLOWPILOT_SECURE_COOKIES: 'false',
-      // The specs compare the page with the JSON API many times a minute; the 15/min limit
-      // itself is covered by the Rust integration tests.
-      FLOWPILOT_RATE_LIMIT_PER_MINUTE: '1000',
+      // The main server's specs compare the page with the JSON API many times a minute; the
+      // 15/min limit itself is covered by the Rust integration tests.
+      FLOWPILOT_RATE_LIMIT_PER_MINUTE: String(perMinute),
       RUST_LOG: 'warn',
     },
-  },
-});
+  };
+}

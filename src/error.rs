@@ -29,7 +29,7 @@ pub enum AppError {
     #[serde(rename = "psa_error")]
     #[error("{message}")]
     PsaError { message: String },
-    #[error("Too many requests. Try again in {retry_after_secs} s.")]
+    #[error("Too many requests — try again in {retry_after_secs} s.")]
     RateLimited { retry_after_secs: u64 },
     #[error("Something went wrong on our side. Request id: {request_id}.")]
     Internal { request_id: String },

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod components;
+pub mod data_cache;
 pub mod error;
 pub mod flow_quality;
 pub mod href;
@@ -21,4 +22,11 @@ pub mod server;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(app::App);
+    // A mark that the page now runs in the browser: clicks navigate client-side from here on
+    // (the end-to-end tests wait for it).
+    if let Some(root) =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-hydrated", "");
+    }
 }

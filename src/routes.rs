@@ -1,7 +1,7 @@
 //! Every path the app answers on, named once: the pages, the REST API and the four data sources
-//! behind the tabs. Pages, the router, the rate limiter and the benchmark all read them here.
-//! (Leptos route definitions in `app.rs` and `#[server]` attributes need literals; a test below
-//! holds them to these names.)
+//! behind the tabs. Pages, the router and the benchmark read them here. (Leptos route
+//! definitions in `app.rs` and `#[server]` attributes need literals; the integration tests
+//! request every data source by these names, so a literal that drifts fails them.)
 
 /// The analytics page: the Overview tab, parent of the other tabs.
 pub const ANALYTICS: &str = "/analytics";
@@ -10,8 +10,6 @@ pub const HEALTH: &str = "/healthz";
 
 pub const API_LOGIN: &str = "/api/v1/auth/login";
 pub const API_LOGOUT: &str = "/api/v1/auth/logout";
-/// The REST analytics endpoints live below this.
-pub const API_ANALYTICS: &str = "/api/v1/analytics";
 /// The tabs' server functions live below this (`#[server(prefix = ..)]`).
 pub const SERVER_FN_ANALYTICS: &str = "/api/analytics";
 /// The page context's server function lives below this.
@@ -79,7 +77,7 @@ impl DataSource {
         }
     }
 
-    /// The tab's server function (`GET`, JSON).
+    /// The tab's server function (`GET`, JSON; a test holds `#[server]` to it).
     pub fn server_fn_path(self) -> String {
         format!("{SERVER_FN_ANALYTICS}/{}", self.name())
     }
@@ -88,13 +86,6 @@ impl DataSource {
 /// True for paths of the analytics page (the layout and its tabs).
 pub fn is_analytics_page(path: &str) -> bool {
     path == ANALYTICS || path.strip_prefix(ANALYTICS).is_some_and(|rest| rest.starts_with('/'))
-}
-
-/// True for the analytics data endpoints: the REST API and the tabs' server functions.
-pub fn is_analytics_data(path: &str) -> bool {
-    [API_ANALYTICS, SERVER_FN_ANALYTICS].into_iter().any(|prefix| {
-        path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
-    })
 }
 
 /// The sign-in page, coming back to `next` afterwards.
@@ -107,21 +98,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_source_is_a_tab_below_the_page_and_an_endpoint_below_the_api() {
+    fn every_source_is_a_tab_of_the_analytics_page() {
         for source in DataSource::ALL {
             assert!(is_analytics_page(source.page()), "{source:?}");
-            assert!(is_analytics_data(source.api_path()), "{source:?}");
-            assert!(is_analytics_data(&source.server_fn_path()), "{source:?}");
         }
-    }
-
-    #[test]
-    fn only_analytics_data_paths_are_data() {
-        assert!(is_analytics_data("/api/v1/analytics/flowpilot"));
-        assert!(is_analytics_data("/api/analytics/overview"));
-        assert!(!is_analytics_data("/api/analytics-other"));
-        assert!(!is_analytics_data("/api/v1/auth/login"));
-        assert!(!is_analytics_data("/analytics"));
         assert!(!is_analytics_page("/analyticsx"));
         assert!(is_analytics_page("/analytics/psa"));
     }

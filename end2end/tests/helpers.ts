@@ -11,6 +11,9 @@ export const test = base.extend({
 });
 
 export const PASSWORD = 'flowpilot-demo';
+
+/** The second server of playwright.config.ts: each data source 2 times a minute per user. */
+export const LIMITED_URL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 1}`;
 export const NORTHWIND_ADMIN = 'admin@northwind.example';
 export const CONTOSO_ADMIN = 'admin@contoso.example';
 export const NORTHWIND_TECH = 'tech@northwind.example';
@@ -22,6 +25,11 @@ export async function signIn(page: Page, email: string, path = '/analytics') {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Waits until the page is hydrated (when JavaScript runs), so clicks navigate in the page. */
+export async function hydrated(page: Page) {
+  await expect(page.locator('html[data-hydrated]')).toHaveCount(1);
 }
 
 /** The value shown on a KPI card. */

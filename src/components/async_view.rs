@@ -1,15 +1,21 @@
+//! A tab's data on screen. While another query loads, the numbers already shown stay, dimmed
+//! and marked busy; a rate limit keeps them too, says how long to wait and tries again by
+//! itself; any other error takes their place.
+
 use crate::{
-    components::error_view::ErrorView, error::AppError, model::PageContext,
+    components::error_view::{ErrorView, RateLimitNotice},
+    data_cache::{DataCache, Loaded},
+    error::AppError,
+    model::PageContext,
     page_state::PageContextResource,
 };
 use leptos::prelude::*;
 use serde::{de::DeserializeOwned, Serialize};
+use std::time::Duration;
 
-/// Shows a tab's data once its resource (and the page context) resolves: `ready` for the data,
-/// [`ErrorView`] for an error, a quiet placeholder meanwhile.
 #[component]
 pub fn AsyncView<T, V>(
-    resource: Resource<Result<T, AppError>>,
+    resource: Resource<Loaded<T>>,
     ready: fn(T, PageContext) -> V,
 ) -> impl IntoView
 where
@@ -17,20 +23,59 @@ where
     V: IntoView + 'static,
 {
     let PageContextResource(context) = expect_context();
+    let cache = use_context::<DataCache>();
+    // The data on screen, kept to stay there through a rate limit.
+    let shown = StoredValue::new(None::<T>);
+    let (pending, set_pending) = signal(false);
+    retry_when_allowed(resource);
     view! {
-        <Suspense fallback=|| {
-            view! {
-                <p class="text-sm text-muted-foreground" aria-busy="true">
-                    "Loading…"
-                </p>
-            }
-        }>
-            {move || Suspend::new(async move {
-                match (resource.await, context.await) {
-                    (Ok(data), Ok(context)) => ready(data, context).into_any(),
-                    (Err(error), _) | (_, Err(error)) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <div
+            aria-busy=move || pending.get().to_string()
+            class=move || if pending.get() { "opacity-60 transition-opacity" } else { "transition-opacity" }
+        >
+            <Show when=move || pending.get()>
+                <p role="status" class="mb-2 text-sm text-muted-foreground">"Loading…"</p>
+            </Show>
+            <Transition
+                fallback=|| view! { <p class="text-sm text-muted-foreground">"Loading…"</p> }
+                set_pending
+            >
+                {move || Suspend::new(async move {
+                    let Loaded { key, result } = resource.await;
+                    match (result, context.await) {
+                        (Ok(data), Ok(context)) => {
+                            if let Some(cache) = cache {
+                                cache.put(&key, &data);
+                            }
+                            shown.set_value(Some(data.clone()));
+                            ready(data, context).into_any()
+                        }
+                        (Err(error @ AppError::RateLimited { .. }), Ok(context)) => {
+                            let kept = shown.get_value().map(|data| ready(data, context));
+                            view! { <RateLimitNotice error /> {kept} }.into_any()
+                        }
+                        (Err(error), _) | (_, Err(error)) => view! { <ErrorView error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
     }
+}
+
+/// In the browser: once a rate limit's wait is over, load again.
+fn retry_when_allowed<T>(resource: Resource<Loaded<T>>)
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+{
+    Effect::new(move |_| {
+        let wait = resource.with(|loaded| {
+            loaded
+                .as_ref()
+                .and_then(|l| l.result.as_ref().err())
+                .and_then(AppError::retry_after_secs)
+        });
+        if let Some(seconds) = wait {
+            set_timeout(move || resource.refetch(), Duration::from_secs(seconds));
+        }
+    });
 }

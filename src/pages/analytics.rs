@@ -1,10 +1,11 @@
 //! The analytics page around the tabs: header, tab bar and period selector. The period lives in
 //! the URL (`?period=`), so a link reproduces the view and every tab reads the same value. A
-//! signed-in user who may not see the analytics gets the error in place of the tabs, with the
-//! status it carries (403).
+//! signed-in user who may not see the analytics gets no tabs, and the tab shows the error its
+//! data load meets, with the status it carries (403).
 
 use crate::{
-    components::{error_view::ErrorView, period_selector::PeriodSelector, tabs::TabBar},
+    components::{period_selector::PeriodSelector, tabs::TabBar},
+    data_cache::DataCache,
     error::AppError,
     model::PageContext,
     page_state::PageContextResource,
@@ -26,6 +27,7 @@ pub async fn get_page_context() -> Result<PageContext, AppError> {
 pub fn AnalyticsLayout() -> impl IntoView {
     let context = Resource::new(|| (), |_| get_page_context());
     provide_context(PageContextResource(context));
+    DataCache::provide();
     view! {
         <div class="min-h-screen">
             <header class="border-b border-border">
@@ -51,23 +53,20 @@ pub fn AnalyticsLayout() -> impl IntoView {
                 </div>
             </header>
             <main class="mx-auto max-w-6xl space-y-6 px-4 py-6">
+                // Tabs only for those who may open them. The tab below stays outside this
+                // Suspense, so it renders (and loads its data) once; for anyone else it shows
+                // the error its own data load meets.
                 <Suspense>
                     {move || Suspend::new(async move {
-                        match context.await {
-                            Ok(_) => {
-                                view! {
-                                    <div class="flex flex-wrap items-end justify-between gap-4 border-b border-border">
-                                        <TabBar />
-                                        <PeriodSelector />
-                                    </div>
-                                    <Outlet />
-                                }
-                                    .into_any()
-                            }
-                            Err(error) => view! { <ErrorView error /> }.into_any(),
-                        }
+                        context.await.ok().map(|_| view! {
+                            <div class="flex flex-wrap items-end justify-between gap-4 border-b border-border">
+                                <TabBar />
+                                <PeriodSelector />
+                            </div>
+                        })
                     })}
                 </Suspense>
+                <Outlet />
             </main>
         </div>
     }

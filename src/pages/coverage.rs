@@ -6,16 +6,17 @@ use crate::{
         levels::{escalation_level, flows_level, guided_level, resolution_level, Level},
         metric_card::{or_dash, percent, MetricCard},
     },
+    data_cache::use_tab_data,
     error::AppError,
     model::{CoverageDomainRow, CoverageResponse, PageContext},
-    page_state::use_period_param,
+    routes::DataSource,
 };
 use leptos::{prelude::*, server_fn::codec::GetUrl};
 
 #[server(input = GetUrl, prefix = "/api/analytics", endpoint = "coverage")]
 pub async fn get_coverage(#[server(default)] period: String) -> Result<CoverageResponse, AppError> {
-    use crate::server::{queries::coverage::coverage, queries::Window, server_fns::as_admin};
-    as_admin(|state, admin| async move {
+    use crate::server::{queries::coverage::coverage, queries::Window, server_fns::load_as_admin};
+    load_as_admin(DataSource::Coverage, |state, admin| async move {
         coverage(&state.pool, admin.account_id, Window::from_period_param(&period)?).await
     })
     .await
@@ -23,8 +24,7 @@ pub async fn get_coverage(#[server(default)] period: String) -> Result<CoverageR
 
 #[component]
 pub fn CoverageTab() -> impl IntoView {
-    let period = use_period_param();
-    let resource = Resource::new(move || period.get(), get_coverage);
+    let resource = use_tab_data(DataSource::Coverage, get_coverage);
     view! { <AsyncView resource ready=coverage_view /> }
 }
 

@@ -8,10 +8,11 @@ use crate::{
         levels::score_level,
         metric_card::{or_dash, percent},
     },
+    data_cache::use_tab_data,
     error::AppError,
     flow_quality::{row_marks, sort_rows, Column},
     model::{FlowQualityResponse, FlowQualityRow, PageContext},
-    page_state::{use_link, use_period_param},
+    page_state::use_link,
     routes::DataSource,
 };
 use leptos::{prelude::*, server_fn::codec::GetUrl};
@@ -25,9 +26,9 @@ pub async fn get_flow_quality(
 ) -> Result<FlowQualityResponse, AppError> {
     use crate::{
         flow_quality::FlowSort,
-        server::{queries::flow_quality::flow_quality, queries::Window, server_fns::as_admin},
+        server::{queries::flow_quality::flow_quality, queries::Window, server_fns::load_as_admin},
     };
-    as_admin(|state, admin| async move {
+    load_as_admin(DataSource::FlowQuality, |state, admin| async move {
         let window = Window::from_period_param(&period)?;
         let sort = FlowSort::parse_param(Some(&sort))?;
         flow_quality(&state.pool, admin.account_id, window, sort).await
@@ -37,8 +38,7 @@ pub async fn get_flow_quality(
 
 #[component]
 pub fn FlowQualityTab() -> impl IntoView {
-    let period = use_period_param();
-    let resource = Resource::new(move || period.get(), |p| get_flow_quality(p, String::new()));
+    let resource = use_tab_data(DataSource::FlowQuality, |p| get_flow_quality(p, String::new()));
     view! { <AsyncView resource ready=flow_quality_view /> }
 }
 

@@ -8,17 +8,18 @@ use crate::{
         daily_table::DailyTable,
         metric_card::{or_dash, percent, MetricCard},
     },
+    data_cache::use_tab_data,
     error::AppError,
     model::{DomainCount, OverviewResponse, PageContext},
-    page_state::use_period_param,
+    routes::DataSource,
 };
 use leptos::{prelude::*, server_fn::codec::GetUrl};
 
 /// `period` is the raw query value ("" for the default); it is validated on the server.
 #[server(input = GetUrl, prefix = "/api/analytics", endpoint = "overview")]
 pub async fn get_overview(#[server(default)] period: String) -> Result<OverviewResponse, AppError> {
-    use crate::server::{queries::overview::overview, queries::Window, server_fns::as_admin};
-    as_admin(|state, admin| async move {
+    use crate::server::{queries::overview::overview, queries::Window, server_fns::load_as_admin};
+    load_as_admin(DataSource::Overview, |state, admin| async move {
         overview(&state.pool, admin.account_id, Window::from_period_param(&period)?).await
     })
     .await
@@ -26,8 +27,7 @@ pub async fn get_overview(#[server(default)] period: String) -> Result<OverviewR
 
 #[component]
 pub fn OverviewTab() -> impl IntoView {
-    let period = use_period_param();
-    let resource = Resource::new(move || period.get(), get_overview);
+    let resource = use_tab_data(DataSource::Overview, get_overview);
     view! { <AsyncView resource ready=overview_view /> }
 }
 

@@ -8,9 +8,10 @@ use crate::{
         daily_table::DailyTable,
         metric_card::{percent, MetricCard},
     },
+    data_cache::use_tab_data,
     error::AppError,
     model::{conversion, EnhancedPsaMetrics, PageContext, PsaFunnel},
-    page_state::use_period_param,
+    routes::DataSource,
 };
 use leptos::{prelude::*, server_fn::codec::GetUrl};
 
@@ -18,8 +19,8 @@ use leptos::{prelude::*, server_fn::codec::GetUrl};
 pub async fn get_psa_metrics(
     #[server(default)] period: String,
 ) -> Result<EnhancedPsaMetrics, AppError> {
-    use crate::server::{queries::psa::psa_metrics, queries::Window, server_fns::as_admin};
-    as_admin(|state, admin| async move {
+    use crate::server::{queries::psa::psa_metrics, queries::Window, server_fns::load_as_admin};
+    load_as_admin(DataSource::Psa, |state, admin| async move {
         psa_metrics(&state.pool, admin.account_id, Window::from_period_param(&period)?).await
     })
     .await
@@ -27,8 +28,7 @@ pub async fn get_psa_metrics(
 
 #[component]
 pub fn PsaTab() -> impl IntoView {
-    let period = use_period_param();
-    let resource = Resource::new(move || period.get(), get_psa_metrics);
+    let resource = use_tab_data(DataSource::Psa, get_psa_metrics);
     view! { <AsyncView resource ready=psa_view /> }
 }
 

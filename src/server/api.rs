@@ -1,6 +1,6 @@
 //! The REST API of the analytics: one `GET` handler serves the four data sources
 //! (`/api/v1/analytics/flowpilot[/coverage|/flow-quality|/psa-metrics]?period=&sort=`), calling
-//! the same queries as the tabs' server functions.
+//! the same queries as the tabs' server functions and spending the same budget.
 
 use super::{
     identity::Admin,
@@ -50,6 +50,7 @@ async fn analytics(
     source: DataSource,
     raw_query: Option<&str>,
 ) -> Result<SourceAnswer, AppError> {
+    state.limiter.check(admin.user_id, source)?;
     let query = AnalyticsQuery::parse(raw_query)?;
     let window = Window::from_period_param(query.get("period").unwrap_or_default())?;
     let sort = match source {

@@ -1,13 +1,15 @@
-//! Each user may call each analytics endpoint `n` times a minute (GCRA from the `governor`
-//! crate: a burst of `n`, refilled evenly over the minute). Beyond it: 429 with `Retry-After`.
+//! Each user may load each data source `n` times a minute, whichever way they ask for it — the
+//! REST endpoint, the tab's server function, or the page itself (a page view counts once).
+//! GCRA from the `governor` crate: a burst of `n`, refilled evenly over the minute. Beyond it:
+//! 429 with `Retry-After`.
 
-use crate::error::AppError;
+use crate::{error::AppError, routes::DataSource};
 use governor::{clock::Clock, DefaultKeyedRateLimiter, Quota};
 use std::num::NonZeroU32;
 use uuid::Uuid;
 
 pub struct RateLimiter {
-    limiter: DefaultKeyedRateLimiter<(Uuid, String)>,
+    limiter: DefaultKeyedRateLimiter<(Uuid, DataSource)>,
 }
 
 impl RateLimiter {
@@ -16,8 +18,9 @@ impl RateLimiter {
         RateLimiter { limiter: DefaultKeyedRateLimiter::keyed(quota) }
     }
 
-    pub fn check(&self, user_id: Uuid, endpoint: &str) -> Result<(), AppError> {
-        self.limiter.check_key(&(user_id, endpoint.to_owned())).map_err(|not_until| {
+    /// Spends one of the user's loads of `source`, or says how long to wait.
+    pub fn check(&self, user_id: Uuid, source: DataSource) -> Result<(), AppError> {
+        self.limiter.check_key(&(user_id, source)).map_err(|not_until| {
             let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
             AppError::RateLimited { retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64 }
         })
@@ -38,9 +41,9 @@ mod tests {
         let limiter = RateLimiter::per_minute(15);
         let user = Uuid::new_v4();
         for _ in 0..15 {
-            limiter.check(user, "/api/v1/analytics/flowpilot").unwrap();
+            limiter.check(user, DataSource::Overview).unwrap();
         }
-        match limiter.check(user, "/api/v1/analytics/flowpilot") {
+        match limiter.check(user, DataSource::Overview) {
             Err(AppError::RateLimited { retry_after_secs }) => {
                 assert!((1..=4).contains(&retry_after_secs), "{retry_after_secs}")
             }
@@ -49,12 +52,12 @@ mod tests {
     }
 
     #[test]
-    fn users_and_endpoints_have_separate_budgets() {
+    fn users_and_data_sources_have_separate_budgets() {
         let limiter = RateLimiter::per_minute(1);
         let (alice, bob) = (Uuid::new_v4(), Uuid::new_v4());
-        limiter.check(alice, "/a").unwrap();
-        assert!(limiter.check(alice, "/a").is_err());
-        limiter.check(alice, "/b").unwrap();
-        limiter.check(bob, "/a").unwrap();
+        limiter.check(alice, DataSource::Coverage).unwrap();
+        assert!(limiter.check(alice, DataSource::Coverage).is_err());
+        limiter.check(alice, DataSource::Psa).unwrap();
+        limiter.check(bob, DataSource::Coverage).unwrap();
     }
 }

@@ -35,7 +35,6 @@ pub fn build(state: AppState) -> Router {
         // Route layers wrap the matched routes only: static files (the fallback) need no user,
         // so they cost no session lookup.
         .route_layer(from_fn(server_fns::status_from_body))
-        .route_layer(from_fn_with_state(state.clone(), middleware::limit_analytics))
         .route_layer(from_fn(middleware::sign_in_first))
         .route_layer(from_fn_with_state(state.clone(), middleware::resolve_user))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

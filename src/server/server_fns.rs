@@ -1,12 +1,16 @@
 //! What the server functions behind the pages share: the signed-in team admin and the state
-//! they run with, and the HTTP status their errors answer with (the same as the REST API's).
+//! they run with, the rate limit of the data they load, and the HTTP status their errors answer
+//! with (the same as the REST API's).
 
 use super::{
     errors,
     identity::{require_team_admin, Admin, CurrentUser},
     state::AppState,
 };
-use crate::{error::AppError, routes};
+use crate::{
+    error::AppError,
+    routes::{self, DataSource},
+};
 use axum::{body::Body, extract::Request, http::StatusCode, middleware::Next, response::Response};
 use leptos::prelude::use_context;
 use std::future::Future;
@@ -34,6 +38,20 @@ where
         }
     }
     result
+}
+
+/// Runs a tab's server function: [`as_admin`], spending one of the admin's loads of `source`.
+/// During server rendering the page calls it once, so a page view counts once.
+pub async fn load_as_admin<T, F, Fut>(source: DataSource, body: F) -> Result<T, AppError>
+where
+    F: FnOnce(AppState, Admin) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    as_admin(|state, admin| async move {
+        state.limiter.check(admin.user_id, source)?;
+        body(state, admin).await
+    })
+    .await
 }
 
 /// Server functions answer errors raised before our code runs (arguments that do not decode)

@@ -157,8 +157,29 @@ async fn the_sixteenth_request_in_a_minute_is_429_with_retry_after(pool: PgPool)
     let retry: u64 = limited.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry), "{retry}");
     assert_eq!(limited.json()["error"], "rate_limited");
-    // The budget is per endpoint: the server function still answers.
-    assert_eq!(get(&app, OVERVIEW_FN, Some(&a)).await.status, 200);
+    // One budget per data source, whichever way it is asked for: the server function and the
+    // page are limited too; another data source still answers.
+    assert_eq!(get(&app, OVERVIEW_FN, Some(&a)).await.status, 429);
+    assert_eq!(get(&app, "/analytics", Some(&a)).await.status, 429);
+    assert_eq!(get(&app, "/api/v1/analytics/flowpilot/coverage", Some(&a)).await.status, 200);
+}
+
+#[sqlx::test(fixtures("recent_sessions"))]
+async fn a_page_view_counts_once_against_its_data_source(pool: PgPool) {
+    let a = admin_cookie(&pool, ACCOUNT_A).await;
+    let app = app_with(pool, AppConfig { rate_limit_per_minute: 3, ..AppConfig::for_tests() });
+    for n in 1..=3 {
+        assert_eq!(get(&app, "/analytics/psa?period=7d", Some(&a)).await.status, 200, "view {n}");
+    }
+    let limited = get(&app, "/analytics/psa?period=7d", Some(&a)).await;
+    assert_eq!(limited.status, 429);
+    assert!(limited.header("retry-after").is_some());
+    // The page itself says so, readable without JavaScript.
+    assert!(limited.body.contains("Too many requests — try again in"), "{}", limited.body);
+    assert!(limited.body.contains(r#"data-error="rate_limited""#), "{}", limited.body);
+    assert!(limited.body.contains("http-equiv=\"refresh\""), "{}", limited.body);
+    // The other tabs have their own budgets.
+    assert_eq!(get(&app, "/analytics/coverage?period=7d", Some(&a)).await.status, 200);
 }
 
 #[sqlx::test(fixtures("recent_sessions"))]
@@ -195,4 +216,19 @@ async fn responses_are_gzipped_for_clients_that_accept_it(pool: PgPool) {
     let mut unzipped = String::new();
     flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut unzipped).unwrap();
     assert_eq!(unzipped, plain.body);
+}
+
+#[sqlx::test(fixtures("recent_sessions"))]
+async fn every_data_source_answers_at_its_named_paths(pool: PgPool) {
+    use flowpilot_analytics::routes::DataSource;
+    let a = admin_cookie(&pool, ACCOUNT_A).await;
+    let app = app(pool);
+    for source in DataSource::ALL {
+        for path in
+            [source.api_path().to_owned(), source.server_fn_path(), source.page().to_owned()]
+        {
+            let response = get(&app, &format!("{path}?period=7d"), Some(&a)).await;
+            assert_eq!(response.status, 200, "{source:?} at {path}: {}", response.body);
+        }
+    }
 }

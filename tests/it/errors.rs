@@ -75,14 +75,17 @@ async fn signed_out_is_401_unauthorized_for_rest_and_server_fn(pool: PgPool) {
 }
 
 #[sqlx::test(fixtures("recent_sessions"))]
-async fn a_rate_limit_is_429_with_retry_after_for_rest_and_server_fn(pool: PgPool) {
+async fn a_rate_limit_is_429_rate_limited_with_retry_after_everywhere(pool: PgPool) {
     let a = admin_cookie(&pool, ACCOUNT_A).await;
     let app = app_with(pool, AppConfig { rate_limit_per_minute: 1, ..AppConfig::for_tests() });
+    assert_eq!(get(&app, REST, Some(&a)).await.status, 200);
     for path in [REST, SERVER_FN] {
-        assert_eq!(get(&app, path, Some(&a)).await.status, 200, "{path}");
         let limited = get(&app, path, Some(&a)).await;
         let error = json_error(&limited, 429, "rate_limited", path);
         let retry: u64 = limited.header("retry-after").unwrap().parse().unwrap();
         assert_eq!(error.retry_after_secs(), Some(retry), "{path}");
     }
+    let page = get(&app, PAGE, Some(&a)).await;
+    page_error(&page, 429, "rate_limited");
+    assert!(page.header("retry-after").is_some());
 }
