@@ -33,3 +33,28 @@ for (const kind of KINDS) {
     await expect(alert).not.toContainText(/missing field|invalid type|deserializ/i);
   });
 }
+
+test('leaving a tab while it waits out a rate limit leaves nothing behind', async ({ page }) => {
+  await signIn(page, NORTHWIND_ADMIN, '/analytics/coverage?period=30d');
+  await hydrated(page);
+  let limited = 0;
+  await page.route('**/api/analytics/coverage?*', (route) => {
+    limited += 1;
+    return route.fulfill({
+      status: 429,
+      contentType: 'application/json',
+      headers: { 'retry-after': '2' },
+      body: JSON.stringify({ error: 'rate_limited', retry_after_secs: 2, message: 'Too many requests — try again in 2 s.' }),
+    });
+  });
+  await page.getByRole('navigation', { name: 'Period' }).getByRole('link', { name: '7d', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('try again in 2 s');
+  await page.getByRole('link', { name: 'PSA', exact: true }).click();
+  await expect(page.getByRole('list', { name: 'Push funnel' })).toBeVisible();
+  const asked = limited;
+  // Past the wait: the Coverage tab is gone, so it must not load again (nor fail: the fixture
+  // fails the test on any page error).
+  await page.waitForTimeout(3_500);
+  expect(limited).toBe(asked);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});

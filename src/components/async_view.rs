@@ -75,7 +75,11 @@ where
                 .and_then(AppError::retry_after_secs)
         });
         if let Some(seconds) = wait {
-            set_timeout(move || resource.refetch(), Duration::from_secs(seconds));
+            // Cancelled if the tab goes away (or loads again) before the wait is over.
+            let refetch = move || resource.refetch();
+            if let Ok(timer) = set_timeout_with_handle(refetch, Duration::from_secs(seconds)) {
+                on_cleanup(move || timer.clear());
+            }
         }
     });
 }
