@@ -76,7 +76,7 @@ fn flow_quality_view(data: FlowQualityResponse, context: PageContext) -> AnyView
     let top: HashSet<String> = marks.top.into_iter().collect();
     let bottom: HashSet<String> = marks.bottom.into_iter().collect();
     let flagged: HashSet<String> = data.needs_attention.iter().map(|f| f.flow_id.clone()).collect();
-    let marks = StoredValue::new(RowMarks { top, bottom, flagged });
+    let marks = StoredValue::new(TableMarks { top, bottom, flagged });
     let flows = StoredValue::new(data.flows);
     let context = StoredValue::new(context);
     let sort = use_table_sort();
@@ -134,7 +134,8 @@ fn flow_quality_view(data: FlowQualityResponse, context: PageContext) -> AnyView
     .into_any()
 }
 
-struct RowMarks {
+/// What each row of the table carries beside its numbers: a green or red edge, a badge.
+struct TableMarks {
     top: HashSet<String>,
     bottom: HashSet<String>,
     flagged: HashSet<String>,
@@ -178,7 +179,7 @@ fn SortHeader(column: Column, sort: Memo<TableSort>) -> impl IntoView {
 #[component]
 fn FlowRow(
     row: FlowQualityRow,
-    marks: StoredValue<RowMarks>,
+    marks: StoredValue<TableMarks>,
     context: PageContext,
 ) -> impl IntoView {
     let (edge, flagged) = marks.with_value(|m| {
