@@ -71,6 +71,52 @@ async fn form_login_returns_to_next_and_failure_returns_to_the_form(pool: PgPool
     assert!(failed.header("set-cookie").is_none());
 }
 
+/// Values of `next` that must never lead anywhere but the analytics page: off-site forms
+/// browsers accept (`//`, backslashes, a tab or newline they drop), schemes, header injection,
+/// other pages of ours, and the raw percent-encoded forms of the same.
+const HOSTILE_NEXT: &[&str] = &[
+    "//evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/analytics\r\nSet-Cookie: x=1",
+    "/\u{0}/evil.example",
+    " /analytics",
+    "https://evil.example/analytics",
+    "javascript:alert(1)",
+    "data:text/html,x",
+    "evil.example",
+    "/analyticsevil",
+    "/login",
+    "/api/v1/auth/logout",
+    "/%2F/evil.example",
+    "/%09/evil.example",
+    "",
+];
+
+#[sqlx::test(fixtures("recent_sessions"))]
+async fn hostile_next_values_land_on_the_analytics_page_and_never_fail(pool: PgPool) {
+    user(&pool, "admin@example.com", "team_admin", Some(ACCOUNT_A)).await;
+    let app = app(pool);
+    for hostile in HOSTILE_NEXT {
+        for (password, expected) in
+            [(PASSWORD, "/analytics"), ("wrong password", "/login?error=invalid&next=%2Fanalytics")]
+        {
+            let form = serde_urlencoded::to_string([
+                ("email", "admin@example.com"),
+                ("password", password),
+                ("next", hostile),
+            ])
+            .unwrap();
+            let response =
+                post(&app, "/api/v1/auth/login", "application/x-www-form-urlencoded", &form).await;
+            assert_eq!(response.status, 303, "{hostile:?}: {}", response.body);
+            assert_eq!(response.header("location"), Some(expected), "{hostile:?}");
+        }
+    }
+}
+
 #[sqlx::test(fixtures("recent_sessions"))]
 async fn sign_out_ends_the_session(pool: PgPool) {
     let cookie = admin_cookie(&pool, ACCOUNT_A).await;

@@ -81,13 +81,17 @@ pub async fn logout(State(state): State<AppState>, jar: CookieJar, headers: Head
     }
 }
 
-/// Only same-site paths: `/x` but not `//host` or `/\host`, which browsers treat as off-site.
+/// Where to go after signing in: a path of the analytics page on this origin, else the
+/// analytics page itself. Whitespace, control characters and backslashes are refused outright:
+/// browsers drop or rewrite them (`/\t/evil.example` becomes `//evil.example`, off-site), and
+/// CR/LF would break the `Location` header.
 pub fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(path)
-            if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") =>
+        Some(next)
+            if next.chars().all(|c| !(c.is_whitespace() || c.is_control() || c == '\\'))
+                && routes::is_analytics_page(next.split(['?', '#']).next().unwrap_or_default()) =>
         {
-            path
+            next
         }
         _ => routes::ANALYTICS,
     }
@@ -98,11 +102,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn next_accepts_only_same_site_paths() {
-        assert_eq!(safe_next(Some("/analytics/psa?period=7d")), "/analytics/psa?period=7d");
-        assert_eq!(safe_next(Some("//evil.example")), "/analytics");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/analytics");
-        assert_eq!(safe_next(Some("https://evil.example")), "/analytics");
+    fn next_accepts_only_paths_of_the_analytics_page() {
+        for kept in ["/analytics", "/analytics/psa?period=7d", "/analytics?period=90d#top"] {
+            assert_eq!(safe_next(Some(kept)), kept);
+        }
+        // The whole hostile table runs through real sign-ins in tests/it/auth.rs.
+        for hostile in ["//evil.example", "/\t/evil.example", "/analytics\r\nX: y", "/login"] {
+            assert_eq!(safe_next(Some(hostile)), "/analytics", "{hostile:?}");
+        }
         assert_eq!(safe_next(None), "/analytics");
     }
 }
