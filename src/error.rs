@@ -24,7 +24,13 @@ pub enum AppError {
     #[error("{message}")]
     NotFound { message: String },
     #[error("{message}")]
+    MethodNotAllowed { message: String },
+    #[error("{message}")]
     Conflict { message: String },
+    #[error("{message}")]
+    PayloadTooLarge { message: String },
+    #[error("{message}")]
+    UnsupportedMediaType { message: String },
     /// The customer's PSA refused or failed a push.
     #[serde(rename = "psa_error")]
     #[error("{message}")]
@@ -84,7 +90,10 @@ impl AppError {
             AppError::Unauthorized { .. } => 401,
             AppError::Forbidden { .. } => 403,
             AppError::NotFound { .. } => 404,
+            AppError::MethodNotAllowed { .. } => 405,
             AppError::Conflict { .. } => 409,
+            AppError::PayloadTooLarge { .. } => 413,
+            AppError::UnsupportedMediaType { .. } => 415,
             AppError::Validation { .. } => 422,
             AppError::RateLimited { .. } => 429,
             AppError::Internal { .. } => 500,
@@ -101,7 +110,10 @@ impl AppError {
             AppError::Unauthorized { .. } => "unauthorized",
             AppError::Forbidden { .. } => "forbidden",
             AppError::NotFound { .. } => "not_found",
+            AppError::MethodNotAllowed { .. } => "method_not_allowed",
             AppError::Conflict { .. } => "conflict",
+            AppError::PayloadTooLarge { .. } => "payload_too_large",
+            AppError::UnsupportedMediaType { .. } => "unsupported_media_type",
             AppError::PsaError { .. } => "psa_error",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Internal { .. } => "internal",
@@ -115,7 +127,11 @@ impl AppError {
             AppError::Unauthorized { .. } => "Signed out",
             AppError::Forbidden { .. } => "Not allowed",
             AppError::NotFound { .. } => "Not found",
-            AppError::BadRequest { .. } | AppError::Validation { .. } => "Invalid request",
+            AppError::BadRequest { .. }
+            | AppError::Validation { .. }
+            | AppError::MethodNotAllowed { .. }
+            | AppError::PayloadTooLarge { .. }
+            | AppError::UnsupportedMediaType { .. } => "Invalid request",
             AppError::RateLimited { .. } => "Too many requests",
             AppError::Unreachable { .. } => "Offline",
             AppError::Conflict { .. } | AppError::PsaError { .. } | AppError::Internal { .. } => {
@@ -172,6 +188,9 @@ mod tests {
             AppError::forbidden("f"),
             AppError::not_found("n"),
             AppError::conflict("c"),
+            AppError::MethodNotAllowed { message: "m".into() },
+            AppError::PayloadTooLarge { message: "l".into() },
+            AppError::UnsupportedMediaType { message: "t".into() },
             AppError::PsaError { message: "p".into() },
             AppError::RateLimited { retry_after_secs: 7 },
             AppError::Internal { request_id: "r".into() },
@@ -198,7 +217,7 @@ mod tests {
     #[test]
     fn statuses_and_retry_after() {
         let statuses: Vec<u16> = one_of_each().iter().map(AppError::status_code).collect();
-        assert_eq!(statuses, [400, 422, 401, 403, 404, 409, 502, 429, 500, 503]);
+        assert_eq!(statuses, [400, 422, 401, 403, 404, 409, 405, 413, 415, 502, 429, 500, 503]);
         assert_eq!(AppError::RateLimited { retry_after_secs: 7 }.retry_after_secs(), Some(7));
         assert_eq!(AppError::validation("x").retry_after_secs(), None);
     }

@@ -1,7 +1,7 @@
 //! How an `AppError` leaves the server: the status, headers and JSON body of the response,
 //! the same for REST handlers, server functions and pages.
 
-use super::request_id;
+use super::{config::MAX_BODY_BYTES, request_id};
 use crate::error::AppError;
 use axum::{
     http::{header, HeaderMap, HeaderValue, StatusCode},
@@ -13,6 +13,28 @@ impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         AppError::internal(format_args!("database: {error}"))
     }
+}
+
+/// 413: a request body over [`MAX_BODY_BYTES`].
+pub fn too_large() -> AppError {
+    AppError::PayloadTooLarge {
+        message: format!("The request body is over {} KiB.", MAX_BODY_BYTES / 1024),
+    }
+}
+
+/// 415: a JSON endpoint sent something else.
+pub fn not_json() -> AppError {
+    AppError::UnsupportedMediaType {
+        message: "Send the body as Content-Type: application/json.".into(),
+    }
+}
+
+/// Whether a request or response says its body is JSON.
+pub fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
 }
 
 pub fn status(error: &AppError) -> StatusCode {

@@ -39,6 +39,7 @@ pub fn build(state: AppState) -> Router {
         .route_layer(from_fn_with_state(state.clone(), middleware::resolve_user))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(from_fn(middleware::json_errors))
         .layer(from_fn(request_id::middleware))
         // gzip or brotli, as the browser accepts: the hydrate .wasm, the ECharts bundle and
         // the pages shrink to about a third on the wire.

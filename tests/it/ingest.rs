@@ -255,6 +255,7 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing(pool: PgPool) {
     }
     let raw = axum::http::Request::post(&path)
         .header("authorization", format!("Bearer {key}"))
+        .header("content-type", "application/json")
         .body(axum::body::Body::from("{not json"))
         .unwrap();
     assert_eq!(crate::common::send(&app, raw).await.status, 400);

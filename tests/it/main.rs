@@ -9,6 +9,7 @@ mod coverage;
 mod errors;
 mod flow_quality;
 mod ingest;
+mod input;
 mod overview;
 mod pages;
 mod psa;

@@ -271,9 +271,12 @@ async fn pushing_needs_a_ticket_a_connection_and_a_ticket_id_the_psa_knows(pool:
     .await;
     assert_eq!(r.status, 409, "no connection for account B: {}", r.body);
 
-    for (body, needle) in
-        [(json!({"hours": 0}), "more than 0"), (json!({"hours": 30}), "at most 24")]
-    {
+    for (body, needle) in [
+        (json!({"hours": 0}), "from 0.01 to 24"),
+        (json!({"hours": 0.009}), "from 0.01 to 24"),
+        (json!({"hours": -1}), "from 0.01 to 24"),
+        (json!({"hours": 30}), "from 0.01 to 24"),
+    ] {
         let r = s.push("time-entries", body).await;
         assert_eq!(r.status, 422);
         assert!(r.body.contains(needle), "{}", r.body);

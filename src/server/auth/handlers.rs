@@ -4,7 +4,11 @@ use super::{
     password::authenticate,
     session::{create_session, end_session, session_cookie, with_cookie, SESSION_COOKIE},
 };
-use crate::{error::AppError, href, routes, server::state::AppState};
+use crate::{
+    error::AppError,
+    href, routes,
+    server::{errors, state::AppState},
+};
 use axum::{
     body::Bytes,
     extract::State,
@@ -29,13 +33,15 @@ fn header_has(headers: &HeaderMap, name: header::HeaderName, needle: &str) -> bo
 }
 
 /// JSON (`{email, password}` → 200 / 401 JSON) or an HTML form post (→ 303 to `next`, or back
-/// to `/login?error=invalid`).
+/// to `/login?error=invalid`); any other body is a 415.
 pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let is_form = header_has(&headers, header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     let parsed: Result<LoginRequest, String> = if is_form {
         serde_urlencoded::from_bytes(&body).map_err(|e| e.to_string())
-    } else {
+    } else if errors::is_json(&headers) {
         serde_json::from_slice(&body).map_err(|e| e.to_string())
+    } else {
+        return errors::not_json().into_response();
     };
     let request = match parsed {
         Ok(request) => request,
@@ -46,6 +52,9 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Byte
             .into_response()
         }
     };
+    if request.email.chars().any(char::is_control) {
+        return AppError::validation("The email holds a control character.").into_response();
+    }
     let next = safe_next(request.next.as_deref());
     let outcome = match authenticate(&state.pool, &request.email, &request.password).await {
         Ok(user_id) => create_session(&state.pool, user_id).await,

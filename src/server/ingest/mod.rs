@@ -7,6 +7,8 @@ mod sessions;
 
 use super::{
     api_keys::ApiClient,
+    config::MAX_BODY_BYTES,
+    errors,
     idempotency::{self, Answer},
     state::AppState,
 };
@@ -81,15 +83,18 @@ impl Request {
         Ok(answer)
     }
 
-    /// The JSON body as `T`: 400 when it is not JSON, 422 when it is the wrong shape.
+    /// The JSON body as `T`: 400 when it is not JSON, 422 when it is the wrong shape or a
+    /// text holds a control character (NUL and the like; tab and line breaks are text).
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, AppError> {
-        serde_json::from_slice(&self.body).map_err(|e| {
-            if e.is_syntax() || e.is_eof() {
-                AppError::bad_request(format!("The body is not valid JSON: {e}"))
-            } else {
-                AppError::validation(format!("Invalid request body: {e}"))
-            }
-        })
+        let value: serde_json::Value = serde_json::from_slice(&self.body)
+            .map_err(|e| AppError::bad_request(format!("The body is not valid JSON: {e}")))?;
+        if let Some(field) = field_with_control_character(&value, "body") {
+            return Err(AppError::validation(format!(
+                "{field} holds a control character; send plain text."
+            )));
+        }
+        serde_json::from_value(value)
+            .map_err(|e| AppError::validation(format!("Invalid request body: {e}")))
     }
 }
 
@@ -109,11 +114,12 @@ where
         )
         .await
         .map_err(IntoResponse::into_response)?;
-        let body =
-            axum::body::to_bytes(body, super::config::MAX_BODY_BYTES).await.map_err(|_| {
-                (axum::http::StatusCode::PAYLOAD_TOO_LARGE, "Request body over 64 KiB.")
-                    .into_response()
-            })?;
+        if !errors::is_json(&parts.headers) {
+            return Err(errors::not_json().into_response());
+        }
+        let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
+            .await
+            .map_err(|_| errors::too_large().into_response())?;
         Ok(Request {
             state,
             client,
@@ -122,6 +128,28 @@ where
             uri: parts.uri,
             body,
         })
+    }
+}
+
+/// The first string in `value` (or key) with a control character other than tab and line
+/// breaks, named by its path.
+fn field_with_control_character(value: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    let bad = |text: &str| text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
+    match value {
+        Value::String(text) if bad(text) => Some(path.to_owned()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| field_with_control_character(item, &format!("{path}[{i}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            if bad(key) {
+                Some(path.to_owned())
+            } else {
+                field_with_control_character(item, &format!("{path}.{key}"))
+            }
+        }),
+        _ => None,
     }
 }
 

@@ -79,12 +79,15 @@ pub async fn note(id: SessionId, request: Request) -> Response {
     .await
 }
 
+/// The smallest time entry: hours are kept to a hundredth.
+const MIN_HOURS: f64 = 0.01;
+
 /// `POST /api/v1/sessions/{id}/psa/time-entries` — `{hours, notes}`
 pub async fn time_entry(id: SessionId, request: Request) -> Response {
     push(id, request, |r| {
         let body: TimeEntryBody = r.json()?;
-        if !(body.hours.is_finite() && body.hours > 0.0 && body.hours <= 24.0) {
-            return Err(AppError::validation("hours must be more than 0 and at most 24."));
+        if !(body.hours.is_finite() && (MIN_HOURS..=24.0).contains(&body.hours)) {
+            return Err(AppError::validation("hours must be from 0.01 to 24."));
         }
         if body.notes.chars().count() > 10_000 {
             return Err(AppError::validation("notes has at most 10000 characters."));
