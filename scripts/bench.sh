@@ -62,7 +62,7 @@ run() { # label accounts sessions-per-account baseline-iterations [bench options
 load() { # label
   command -v wrk >/dev/null || { if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk; else sudo apt-get install -y -qq wrk; fi; }
   local url="$pg_base/flowpilot_bench" addr=127.0.0.1:3900 email=load@bench.example password=load-test-password
-  DATABASE_URL="$url" "$bin" create-admin --email "$email" --password "$password" --account "Seed account 001" >/dev/null
+  DATABASE_URL="$url" FLOWPILOT_ADMIN_PASSWORD="$password" "$bin" create-admin --email "$email" --account "Seed account 001" >/dev/null
   DATABASE_URL="$url" LEPTOS_SITE_ADDR=$addr FLOWPILOT_SECURE_COOKIES=false \
     FLOWPILOT_RATE_LIMIT_PER_MINUTE=100000000 RUST_LOG=warn "$bin" serve >/tmp/flowpilot-load.log 2>&1 &
   local server=$!

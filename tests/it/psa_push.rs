@@ -44,6 +44,8 @@ async fn setup(pool: &PgPool) -> Setup {
             public_key: "pub-key".into(),
             private_key: "priv-key".into(),
             client_id: "client-123".into(),
+            // The stub is plain http on loopback.
+            allow_insecure_http: true,
         },
     )
     .await

@@ -3,13 +3,15 @@
 use crate::{error::AppError, server::auth};
 use sqlx::PgPool;
 
-/// A team admin as `create-admin` takes it.
+/// A team admin as `create-admin` takes it. The password never comes from the command line
+/// (where `ps` and shell history would show it).
 #[derive(Debug, Clone, clap::Args)]
 pub struct NewAdmin {
     #[arg(long)]
     pub email: String,
+    /// Read the password from standard input (else it is read from FLOWPILOT_ADMIN_PASSWORD).
     #[arg(long)]
-    pub password: String,
+    pub password_stdin: bool,
     /// Account name.
     #[arg(long)]
     pub account: String,
@@ -19,20 +21,24 @@ pub struct NewAdmin {
 }
 
 /// Creates the account if needed and makes `email` its team admin with this password.
-pub async fn create_admin(pool: &PgPool, new: &NewAdmin) -> Result<String, AppError> {
+pub async fn create_admin(
+    pool: &PgPool,
+    new: &NewAdmin,
+    password: &str,
+) -> Result<String, AppError> {
     let email = new.email.trim();
     let account = new.account.trim();
     if !email.contains('@') || email.len() > 320 {
         return Err(AppError::validation(format!("\"{email}\" is not an email address.")));
     }
-    if new.password.chars().count() < 8 {
+    if password.chars().count() < 8 {
         return Err(AppError::validation("The password needs at least 8 characters."));
     }
     if account.is_empty() {
         return Err(AppError::validation("The account name cannot be empty."));
     }
     ensure_timezone(pool, &new.timezone).await?;
-    let hash = auth::hash_password(&new.password)?;
+    let hash = auth::hash_password(password)?;
     let mut tx = pool.begin().await?;
     let (account_id,): (uuid::Uuid,) = sqlx::query_as(
         "INSERT INTO accounts (name, timezone) VALUES ($1, $2)

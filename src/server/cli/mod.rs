@@ -53,7 +53,13 @@ enum ApiKeyCommand {
 #[derive(Subcommand)]
 enum PsaCommand {
     /// Sets the account's ConnectWise Manage connection (the private key is stored encrypted).
-    Connect(connection::NewConnection),
+    Connect {
+        #[command(flatten)]
+        connection: connection::NewConnection,
+        /// Read the private key from standard input (else from FLOWPILOT_PSA_PRIVATE_KEY).
+        #[arg(long)]
+        private_key_stdin: bool,
+    },
 }
 
 #[derive(Args)]
@@ -99,7 +105,10 @@ async fn execute(command: Command) -> Result<(), String> {
         Command::Seed(args) => {
             seed::seed_sized(&pool, &args.sized).await.map_err(describe)?.to_string()
         }
-        Command::CreateAdmin(new) => create_admin(&pool, &new).await.map_err(describe)?,
+        Command::CreateAdmin(new) => {
+            let password = secret(new.password_stdin, "FLOWPILOT_ADMIN_PASSWORD", "password")?;
+            create_admin(&pool, &new, &password).await.map_err(describe)?
+        }
         Command::ApiKey(ApiKeyCommand::Create { account, name }) => {
             let created = api_keys::create(&pool, &account, &name).await.map_err(describe)?;
             format!(
@@ -113,7 +122,9 @@ async fn execute(command: Command) -> Result<(), String> {
             }
             "revoked".to_owned()
         }
-        Command::Psa(PsaCommand::Connect(new)) => {
+        Command::Psa(PsaCommand::Connect { connection: mut new, private_key_stdin }) => {
+            new.private_key =
+                secret(private_key_stdin, "FLOWPILOT_PSA_PRIVATE_KEY", "private key")?;
             let secrets = config
                 .secrets
                 .as_ref()
@@ -124,6 +135,25 @@ async fn execute(command: Command) -> Result<(), String> {
     };
     println!("{output}");
     Ok(())
+}
+
+/// A secret, from standard input (its first line) or else from the environment variable —
+/// never from the command line, where `ps` and shell history would show it.
+fn secret(from_stdin: bool, variable: &str, what: &str) -> Result<String, String> {
+    let value = if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).map_err(|e| format!("reading the {what}: {e}"))?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    } else {
+        std::env::var(variable).unwrap_or_default()
+    };
+    if value.is_empty() {
+        return Err(format!(
+            "give the {what} on standard input (--{}-stdin) or in {variable}",
+            what.replace(' ', "-")
+        ));
+    }
+    Ok(value)
 }
 
 fn describe(error: AppError) -> String {

@@ -8,7 +8,8 @@ use crate::{error::AppError, server::secret_box::SecretBox};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-/// An account's ConnectWise Manage connection, as given to `psa connect`.
+/// An account's ConnectWise Manage connection, as given to `psa connect` (the private key is
+/// read apart, never from the command line).
 #[derive(Debug, Clone, clap::Args)]
 pub struct NewConnection {
     /// Account name.
@@ -21,17 +22,26 @@ pub struct NewConnection {
     pub company_id: String,
     #[arg(long)]
     pub public_key: String,
-    #[arg(long)]
+    /// Read from standard input (`--private-key-stdin`) or FLOWPILOT_PSA_PRIVATE_KEY.
+    #[arg(skip)]
     pub private_key: String,
     #[arg(long)]
     pub client_id: String,
+    /// Allow a plain-http site (a local stub); a real PSA is only reached over https.
+    #[arg(long)]
+    pub allow_insecure_http: bool,
 }
 
 pub async fn save(pool: &PgPool, secrets: &SecretBox, new: &NewConnection) -> Result<(), AppError> {
-    if !(new.site.starts_with("https://") || new.site.starts_with("http://")) {
+    let insecure_allowed = new.allow_insecure_http && new.site.starts_with("http://");
+    if !(new.site.starts_with("https://") || insecure_allowed) {
         return Err(AppError::validation(
-            "The site must be a URL such as https://na.myconnectwise.net.",
+            "The site must be an https URL such as https://na.myconnectwise.net \
+             (a local http stub needs --allow-insecure-http).",
         ));
+    }
+    if new.private_key.trim().is_empty() {
+        return Err(AppError::validation("The private key is empty."));
     }
     let saved = sqlx::query(
         "INSERT INTO psa_connections (account_id, site_url, company_id, public_key,
