@@ -25,41 +25,61 @@ where
     let PageContextResource(context) = expect_context();
     let cache = use_context::<DataCache>();
     // The data on screen, kept to stay there through a rate limit.
-    let shown = StoredValue::new(None::<T>);
-    let (pending, set_pending) = signal(false);
+    let shown = ArcStoredValue::new(None::<T>);
+    let (pending, set_pending) = loading_state();
     retry_when_allowed(resource);
+    let (busy, dim, loading) = (pending.clone(), pending.clone(), pending);
     view! {
         <div
-            aria-busy=move || pending.get().to_string()
-            class=move || if pending.get() { "opacity-60 transition-opacity" } else { "transition-opacity" }
+            aria-busy=move || busy().to_string()
+            class=move || if dim() { "opacity-60 transition-opacity" } else { "transition-opacity" }
         >
-            <Show when=move || pending.get()>
+            <Show when=move || loading()>
                 <p role="status" class="mb-2 text-sm text-muted-foreground">"Loading…"</p>
             </Show>
             <Transition
                 fallback=|| view! { <p class="text-sm text-muted-foreground">"Loading…"</p> }
                 set_pending
             >
-                {move || Suspend::new(async move {
-                    let Loaded { key, result } = resource.await;
-                    match (result, context.await) {
-                        (Ok(data), Ok(context)) => {
-                            if let Some(cache) = cache {
-                                cache.put(&key, &data);
+                {move || {
+                    let shown = shown.clone();
+                    Suspend::new(async move {
+                        let Loaded { key, result } = resource.await;
+                        match (result, context.await) {
+                            (Ok(data), Ok(context)) => {
+                                if let Some(cache) = cache {
+                                    cache.put(&key, &data);
+                                }
+                                shown.set_value(Some(data.clone()));
+                                ready(data, context).into_any()
                             }
-                            shown.set_value(Some(data.clone()));
-                            ready(data, context).into_any()
+                            (Err(error @ AppError::RateLimited { .. }), Ok(context)) => {
+                                let kept = shown.get_value().map(|data| ready(data, context));
+                                view! { <RateLimitNotice error /> {kept} }.into_any()
+                            }
+                            (Err(error), _) | (_, Err(error)) => view! { <ErrorView error /> }.into_any(),
                         }
-                        (Err(error @ AppError::RateLimited { .. }), Ok(context)) => {
-                            let kept = shown.get_value().map(|data| ready(data, context));
-                            view! { <RateLimitNotice error /> {kept} }.into_any()
-                        }
-                        (Err(error), _) | (_, Err(error)) => view! { <ErrorView error /> }.into_any(),
-                    }
-                })}
+                    })
+                }}
             </Transition>
         </div>
     }
+}
+
+/// Whether the tab is loading another query, and its setter for the Transition. A signal in
+/// the browser; on the server always false (the page is sent loaded), so server rendering never
+/// reads reactive state here — it may render the view after this component's owner is gone,
+/// and a read then panics.
+#[cfg(feature = "hydrate")]
+fn loading_state() -> (impl Fn() -> bool + Clone + Send + Sync + 'static, SignalSetter<bool>) {
+    let pending = ArcRwSignal::new(false);
+    let set = pending.clone();
+    (move || pending.get(), SignalSetter::map(move |busy| set.set(busy)))
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn loading_state() -> (impl Fn() -> bool + Clone + Send + Sync + 'static, SignalSetter<bool>) {
+    (|| false, SignalSetter::map(|_| {}))
 }
 
 /// In the browser: once a rate limit's wait is over, load again.
