@@ -10,8 +10,11 @@ use leptos_router::{
 };
 
 /// The HTML document around the app. ECharts comes from our own assets, before the hydration
-/// script so that charts can draw as soon as the page hydrates.
+/// script so that charts can draw as soon as the page hydrates. On the server it also sets the
+/// page's Content-Security-Policy, whose nonce Leptos puts on its scripts.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::headers::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en" class="dark">

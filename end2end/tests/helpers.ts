@@ -1,12 +1,18 @@
 import { test as base, expect, type Page } from '@playwright/test';
 
-/** `test` whose page fails the test on any uncaught error in the page (a hydration panic, say). */
+/**
+ * `test` whose page fails the test on any uncaught error in the page (a hydration panic, say)
+ * and on any Content-Security-Policy violation the browser reports.
+ */
 export const test = base.extend({
   page: async ({ page }, use) => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => {
+      if (/Content Security Policy|Content-Security-Policy/i.test(message.text())) errors.push(message.text());
+    });
     await use(page);
-    expect(errors, 'uncaught errors in the page').toEqual([]);
+    expect(errors, 'uncaught errors and CSP violations in the page').toEqual([]);
   },
 });
 

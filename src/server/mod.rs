@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod errors;
+pub mod headers;
 pub mod idempotency;
 pub mod identity;
 pub mod ingest;

@@ -2,7 +2,8 @@
 //! static files, and the middleware stack around them.
 
 use super::{
-    api, auth, config::MAX_BODY_BYTES, ingest, middleware, request_id, server_fns, state::AppState,
+    api, auth, config::MAX_BODY_BYTES, headers, ingest, middleware, request_id, server_fns,
+    state::AppState,
 };
 use crate::{
     app::{shell, App},
@@ -34,6 +35,7 @@ pub fn build(state: AppState) -> Router {
         .leptos_routes_with_context(&state, leptos_routes, || {}, move || shell(options.clone()))
         // Route layers wrap the matched routes only: static files (the fallback) need no user,
         // so they cost no session lookup.
+        .route_layer(from_fn(headers::no_store_when_signed_in))
         .route_layer(from_fn(server_fns::status_from_body))
         .route_layer(from_fn(middleware::sign_in_first))
         .route_layer(from_fn_with_state(state.clone(), middleware::resolve_user))
@@ -41,6 +43,7 @@ pub fn build(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(from_fn(middleware::json_errors))
         .layer(from_fn(request_id::middleware))
+        .layer(from_fn_with_state(state.clone(), headers::middleware))
         // gzip or brotli, as the browser accepts: the hydrate .wasm, the ECharts bundle and
         // the pages shrink to about a third on the wire.
         .layer(CompressionLayer::new())

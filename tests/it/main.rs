@@ -9,6 +9,7 @@ mod common;
 mod coverage;
 mod errors;
 mod flow_quality;
+mod headers;
 mod ingest;
 mod input;
 mod overview;
