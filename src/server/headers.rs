@@ -1,13 +1,14 @@
 //! Security headers: the Content-Security-Policy of every HTML page (with the nonce Leptos puts
 //! on its own scripts), and the headers every response carries.
 
-use super::state::AppState;
+use super::{auth::SESSION_COOKIE, state::AppState};
 use axum::{
     extract::{Request, State},
     http::{header, HeaderValue},
     middleware::Next,
     response::Response,
 };
+use axum_extra::extract::CookieJar;
 
 /// The policy of an HTML page whose own scripts carry `nonce`: scripts only from this origin
 /// or with the nonce (never inline otherwise), WebAssembly allowed to compile, no plugins, no
@@ -51,14 +52,9 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
 
 /// On the app's own routes (pages, API — not static files, which stay cacheable): `no-store`
 /// for whatever answers a request that carried credentials.
-pub async fn no_store_when_signed_in(request: Request, next: Next) -> Response {
-    let credentials = request.headers().contains_key(header::AUTHORIZATION)
-        || request
-            .headers()
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .any(|v| v.contains(super::auth::SESSION_COOKIE));
+pub async fn no_store_when_signed_in(jar: CookieJar, request: Request, next: Next) -> Response {
+    let credentials =
+        request.headers().contains_key(header::AUTHORIZATION) || jar.get(SESSION_COOKIE).is_some();
     let mut response = next.run(request).await;
     if credentials {
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
