@@ -6,7 +6,10 @@
 /// The analytics page: the Overview tab, parent of the other tabs.
 pub const ANALYTICS: &str = "/analytics";
 pub const LOGIN: &str = "/login";
+/// Liveness: the process answers.
 pub const HEALTH: &str = "/healthz";
+/// Readiness: the database answers and its migrations are current.
+pub const READY: &str = "/readyz";
 
 pub const API_LOGIN: &str = "/api/v1/auth/login";
 pub const API_LOGOUT: &str = "/api/v1/auth/logout";

@@ -11,7 +11,11 @@ use axum::{
 
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
-        AppError::internal(format_args!("database: {error}"))
+        if super::database::is_unavailable(&error) {
+            AppError::unavailable(format_args!("database: {error}"))
+        } else {
+            AppError::internal(format_args!("database: {error}"))
+        }
     }
 }
 

@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod database;
 pub mod errors;
 pub mod headers;
 pub mod idempotency;

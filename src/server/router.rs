@@ -2,8 +2,8 @@
 //! static files, and the middleware stack around them.
 
 use super::{
-    api, auth, config::MAX_BODY_BYTES, headers, ingest, middleware, request_id, server_fns,
-    state::AppState,
+    api, auth, config::MAX_BODY_BYTES, database, headers, ingest, middleware, request_id,
+    server_fns, state::AppState,
 };
 use crate::{
     app::{shell, App},
@@ -25,6 +25,7 @@ pub fn build(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/", get(|| async { Redirect::to(routes::ANALYTICS) }))
         .route(routes::HEALTH, get(|| async { "ok" }))
+        .route(routes::READY, get(database::readiness))
         .route(routes::API_LOGIN, post(auth::handlers::login))
         .route(routes::API_LOGOUT, post(auth::handlers::logout));
     for source in DataSource::ALL {
@@ -39,6 +40,8 @@ pub fn build(state: AppState) -> Router {
         .route_layer(from_fn(server_fns::status_from_body))
         .route_layer(from_fn(middleware::sign_in_first))
         .route_layer(from_fn_with_state(state.clone(), middleware::resolve_user))
+        // Outermost of the route layers: while the database is down, nothing below waits on it.
+        .route_layer(from_fn_with_state(state.clone(), database::fail_fast_when_down))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(from_fn(middleware::json_errors))

@@ -6,7 +6,7 @@ mod serve;
 
 pub use admin::{create_admin, ensure_timezone, NewAdmin};
 
-use super::{api_keys, config::AppConfig, psa::connection, seed};
+use super::{api_keys, config::AppConfig, database, psa::connection, seed};
 use crate::error::AppError;
 use clap::{Args, Parser, Subcommand};
 use std::process::ExitCode;
@@ -95,7 +95,7 @@ pub async fn run() -> ExitCode {
 
 async fn execute(command: Command) -> Result<(), String> {
     let config = AppConfig::from_env()?;
-    let pool = serve::connect_and_migrate(&config).await?;
+    let pool = database::connect_and_migrate(&config).await?;
     let output = match command {
         Command::Serve => return serve::serve(pool, config).await,
         Command::Migrate => "migrations applied".to_owned(),
