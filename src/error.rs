@@ -35,10 +35,17 @@ pub enum AppError {
     #[serde(rename = "psa_error")]
     #[error("{message}")]
     PsaError { message: String },
+    /// A push the PSA has not confirmed: it may or may not be there yet. A retry with the same
+    /// `Idempotency-Key` resolves it and never sends it twice.
+    #[error("{message}")]
+    PsaUnconfirmed { message: String, retry_after_secs: u64 },
     #[error("Too many requests — try again in {retry_after_secs} s.")]
     RateLimited { retry_after_secs: u64 },
     #[error("Something went wrong on our side. Request id: {request_id}.")]
     Internal { request_id: String },
+    /// The database is out of reach; the service answers again as soon as it is back.
+    #[error("The service is briefly unavailable — try again in a few seconds. Request id: {request_id}.")]
+    Unavailable { request_id: String },
     /// The browser could not reach the server, or could not read its answer.
     #[error("{message}")]
     Unreachable { message: String },
@@ -83,6 +90,14 @@ impl AppError {
         AppError::Internal { request_id }
     }
 
+    /// Logs why the database is out of reach and returns the 503 the user sees.
+    #[cfg(feature = "ssr")]
+    pub fn unavailable(cause: impl std::fmt::Display) -> Self {
+        let request_id = crate::server::request_id::current();
+        tracing::warn!(%request_id, "unavailable: {cause}");
+        AppError::Unavailable { request_id }
+    }
+
     /// The HTTP status every surface (REST, server function, page) answers this error with.
     pub fn status_code(&self) -> u16 {
         match self {
@@ -97,8 +112,8 @@ impl AppError {
             AppError::Validation { .. } => 422,
             AppError::RateLimited { .. } => 429,
             AppError::Internal { .. } => 500,
-            AppError::PsaError { .. } => 502,
-            AppError::Unreachable { .. } => 503,
+            AppError::PsaError { .. } | AppError::PsaUnconfirmed { .. } => 502,
+            AppError::Unreachable { .. } | AppError::Unavailable { .. } => 503,
         }
     }
 
@@ -115,8 +130,10 @@ impl AppError {
             AppError::PayloadTooLarge { .. } => "payload_too_large",
             AppError::UnsupportedMediaType { .. } => "unsupported_media_type",
             AppError::PsaError { .. } => "psa_error",
+            AppError::PsaUnconfirmed { .. } => "psa_unconfirmed",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Internal { .. } => "internal",
+            AppError::Unavailable { .. } => "unavailable",
             AppError::Unreachable { .. } => "unreachable",
         }
     }
@@ -133,17 +150,20 @@ impl AppError {
             | AppError::PayloadTooLarge { .. }
             | AppError::UnsupportedMediaType { .. } => "Invalid request",
             AppError::RateLimited { .. } => "Too many requests",
-            AppError::Unreachable { .. } => "Offline",
-            AppError::Conflict { .. } | AppError::PsaError { .. } | AppError::Internal { .. } => {
-                "Something went wrong"
-            }
+            AppError::Unreachable { .. } | AppError::Unavailable { .. } => "Offline",
+            AppError::Conflict { .. }
+            | AppError::PsaError { .. }
+            | AppError::PsaUnconfirmed { .. }
+            | AppError::Internal { .. } => "Something went wrong",
         }
     }
 
     /// Seconds to wait before trying again (`Retry-After`), for the errors that have one.
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {
-            AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            AppError::RateLimited { retry_after_secs }
+            | AppError::PsaUnconfirmed { retry_after_secs, .. } => Some(*retry_after_secs),
+            AppError::Unavailable { .. } => Some(1),
             _ => None,
         }
     }
@@ -195,6 +215,8 @@ mod tests {
             AppError::RateLimited { retry_after_secs: 7 },
             AppError::Internal { request_id: "r".into() },
             AppError::Unreachable { message: "u".into() },
+            AppError::PsaUnconfirmed { message: "q".into(), retry_after_secs: 30 },
+            AppError::Unavailable { request_id: "d".into() },
         ]
     }
 
@@ -217,8 +239,13 @@ mod tests {
     #[test]
     fn statuses_and_retry_after() {
         let statuses: Vec<u16> = one_of_each().iter().map(AppError::status_code).collect();
-        assert_eq!(statuses, [400, 422, 401, 403, 404, 409, 405, 413, 415, 502, 429, 500, 503]);
+        assert_eq!(
+            statuses,
+            [400, 422, 401, 403, 404, 409, 405, 413, 415, 502, 429, 500, 503, 502, 503]
+        );
         assert_eq!(AppError::RateLimited { retry_after_secs: 7 }.retry_after_secs(), Some(7));
         assert_eq!(AppError::validation("x").retry_after_secs(), None);
+        let unconfirmed = AppError::PsaUnconfirmed { message: "q".into(), retry_after_secs: 30 };
+        assert_eq!(unconfirmed.retry_after_secs(), Some(30));
     }
 }

@@ -161,7 +161,7 @@ async fn another_accounts_ids_are_not_found(pool: PgPool) {
         (format!("/api/v1/sessions/{id}/ticket"), json!({"psa_ticket_id": "1"})),
         (format!("/api/v1/sessions/{id}/psa/notes"), json!({"text": "x"})),
     ] {
-        let r = ingest(&app, &b, &path, body, None).await;
+        let r = ingest(&app, &b, &path, body, Some("k-1")).await;
         assert_eq!(r.status, 404, "{path}: {}", r.body);
     }
     // A's session, B's flow; and a retired flow of A's own.

@@ -66,8 +66,7 @@ impl Request {
         F: for<'t> FnOnce(&'t mut Transaction<'static, Postgres>, &'t Request) -> Effect<'t>,
     {
         let key = idempotency::key_from(&self.headers)?;
-        let fingerprint =
-            idempotency::fingerprint(self.method.as_str(), self.uri.path(), &self.body);
+        let fingerprint = self.fingerprint();
         let account = self.client.account_id;
         let mut tx = self.state.pool.begin().await?;
         if let Some(key) = &key {
@@ -81,6 +80,11 @@ impl Request {
         }
         tx.commit().await?;
         Ok(answer)
+    }
+
+    /// What this request is, for telling a retry from a different request reusing its key.
+    pub fn fingerprint(&self) -> Vec<u8> {
+        idempotency::fingerprint(self.method.as_str(), self.uri.path(), &self.body)
     }
 
     /// The JSON body as `T`: 400 when it is not JSON, 422 when it is the wrong shape or a

@@ -1,47 +1,28 @@
-//! Pushes to the PSA: only after the PSA confirms is a `psa_activity_logs` row
-//! written; a failed or timed-out push writes nothing and answers 502 with the PSA's reason.
+//! The push endpoints: notes, time entries and status updates for a session's ticket. Each
+//! needs an `Idempotency-Key`, and one key has exactly one effect in the PSA and at most one log
+//! row (SPEC §9) — the guarantee lives in [`psa::ledger`] and [`psa::delivery`]; this module
+//! reads the request and says the outcome. No database connection is held while the PSA is
+//! waited on.
 
-use super::{sessions::lock_session, Request, SessionId};
+use super::{Request, SessionId};
 use crate::{
     error::AppError,
-    server::psa::{connection, PsaProvider},
+    server::{
+        idempotency::{self, Answer},
+        psa::{
+            self,
+            delivery::{self, Delivery},
+            ledger::{self, Claim, NewPush},
+            PushKind,
+        },
+    },
 };
-use axum::{http::StatusCode, response::Response};
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    Json,
+};
 use serde::Deserialize;
-use serde_json::json;
-use uuid::Uuid;
-
-enum Push {
-    Note { text: String },
-    TimeEntry { hours: f64, notes: String },
-    Status { status: String },
-}
-
-impl Push {
-    fn activity_type(&self) -> &'static str {
-        match self {
-            Push::Note { .. } => "note_posted",
-            Push::TimeEntry { .. } => "time_entry_posted",
-            Push::Status { .. } => "status_updated",
-        }
-    }
-
-    fn hours(&self) -> Option<f64> {
-        match self {
-            Push::TimeEntry { hours, .. } => Some(*hours),
-            _ => None,
-        }
-    }
-
-    async fn send(&self, psa: &dyn PsaProvider, ticket: &str) -> Result<(), AppError> {
-        let sent = match self {
-            Push::Note { text } => psa.post_note(ticket, text).await,
-            Push::TimeEntry { hours, notes } => psa.post_time_entry(ticket, *hours, notes).await,
-            Push::Status { status } => psa.update_status(ticket, status).await,
-        };
-        sent.map_err(|e| AppError::PsaError { message: format!("The PSA push failed: {e}") })
-    }
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -74,7 +55,7 @@ fn text(value: String, field: &str, max: usize) -> Result<String, AppError> {
 /// `POST /api/v1/sessions/{id}/psa/notes` — `{text}`
 pub async fn note(id: SessionId, request: Request) -> Response {
     push(id, request, |r| {
-        Ok(Push::Note { text: text(r.json::<NoteBody>()?.text, "text", 10_000)? })
+        Ok(PushKind::Note { text: text(r.json::<NoteBody>()?.text, "text", 10_000)? })
     })
     .await
 }
@@ -92,7 +73,12 @@ pub async fn time_entry(id: SessionId, request: Request) -> Response {
         if body.notes.chars().count() > 10_000 {
             return Err(AppError::validation("notes has at most 10000 characters."));
         }
-        Ok(Push::TimeEntry { hours: body.hours, notes: body.notes })
+        // The entry starts now: fixed with the push, so a re-send is the same entry.
+        Ok(PushKind::TimeEntry {
+            hours: body.hours,
+            notes: body.notes,
+            time_start: chrono::Utc::now(),
+        })
     })
     .await
 }
@@ -100,59 +86,62 @@ pub async fn time_entry(id: SessionId, request: Request) -> Response {
 /// `POST /api/v1/sessions/{id}/psa/status` — `{status}` (the PSA's status name)
 pub async fn status(id: SessionId, request: Request) -> Response {
     push(id, request, |r| {
-        Ok(Push::Status { status: text(r.json::<StatusBody>()?.status, "status", 100)? })
+        Ok(PushKind::Status { status: text(r.json::<StatusBody>()?.status, "status", 100)? })
     })
     .await
 }
 
 async fn push(
-    SessionId(id): SessionId,
+    SessionId(session_id): SessionId,
     request: Request,
-    read: fn(&Request) -> Result<Push, AppError>,
+    read: fn(&Request) -> Result<PushKind, AppError>,
 ) -> Response {
-    request
-        .run(move |tx, request| {
-            Box::pin(async move {
-                let push = read(request)?;
-                let account = request.client.account_id;
-                let session = lock_session(tx, account, id).await?;
-                let ticket = session.psa_ticket_id.ok_or_else(|| {
-                    AppError::conflict("Link the session to a PSA ticket first (POST …/ticket).")
-                })?;
-                let state = &request.state;
-                let psa = connection::load(
-                    &state.pool,
-                    state.config.secrets.as_ref(),
-                    account,
-                    state.config.psa_policy,
-                )
-                .await?;
-                psa.check_ticket_id(&ticket).map_err(AppError::validation)?;
-                push.send(psa.as_ref(), &ticket).await?;
-                let (log_id, created_at): (Uuid, chrono::DateTime<chrono::Utc>) = sqlx::query_as(
-                    "INSERT INTO psa_activity_logs (account_id, session_id, activity_type,
-                                                    hours_logged, psa_ticket_id)
-                     VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at",
-                )
-                .bind(account)
-                .bind(id)
-                .bind(push.activity_type())
-                .bind(push.hours())
-                .bind(&ticket)
-                .fetch_one(&mut **tx)
-                .await?;
-                Ok((
-                    StatusCode::CREATED,
-                    json!({
-                        "id": log_id,
-                        "session_id": id,
-                        "activity_type": push.activity_type(),
-                        "hours_logged": push.hours(),
-                        "psa_ticket_id": ticket,
-                        "created_at": created_at,
-                    }),
-                ))
-            })
-        })
-        .await
+    match execute(session_id, &request, read).await {
+        Ok((status, body)) => (status, Json(body)).into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn execute(
+    session_id: uuid::Uuid,
+    request: &Request,
+    read: fn(&Request) -> Result<PushKind, AppError>,
+) -> Result<Answer, AppError> {
+    let key = idempotency::key_from(&request.headers)?.ok_or_else(|| {
+        AppError::bad_request(
+            "Pushes need an Idempotency-Key header (one per push, the same on every retry).",
+        )
+    })?;
+    let kind = read(request)?;
+    let (state, policy) = (&request.state, &request.state.config.push_policy);
+    let new = NewPush {
+        account_id: request.client.account_id,
+        key: &key,
+        fingerprint: &request.fingerprint(),
+        session_id,
+        kind,
+    };
+    let claimed =
+        match ledger::claim(&state.pool, state.config.secrets.as_ref(), policy, new).await? {
+            Claim::Done(answer) => return Ok((StatusCode::CREATED, answer)),
+            Claim::Go(claimed) => claimed,
+        };
+    match delivery::deliver(&state.pool, policy, claimed).await? {
+        Delivery::Confirmed(answer) => Ok((StatusCode::CREATED, answer)),
+        Delivery::Failed(reason) => {
+            Err(AppError::PsaError { message: format!("The PSA push failed: {reason}") })
+        }
+        Delivery::Unconfirmed(reason) => Err(unconfirmed(&reason, policy)),
+    }
+}
+
+fn unconfirmed(reason: &psa::PsaError, policy: &psa::PushPolicy) -> AppError {
+    AppError::PsaUnconfirmed {
+        message: format!(
+            "The PSA has not confirmed the push ({reason}). Retry with the same \
+             Idempotency-Key: the push is looked up before anything is sent again, so it \
+             takes effect once."
+        ),
+        retry_after_secs: policy.settle.as_secs().max(1),
+    }
 }

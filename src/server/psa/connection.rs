@@ -2,10 +2,11 @@
 
 use super::{
     connectwise::{ConnectWise, Credentials},
-    PsaProvider, RetryPolicy,
+    PsaProvider,
 };
 use crate::{error::AppError, server::secret_box::SecretBox};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
+use std::time::Duration;
 use uuid::Uuid;
 
 /// An account's ConnectWise Manage connection, as given to `psa connect` (the private key is
@@ -68,19 +69,19 @@ pub async fn save(pool: &PgPool, secrets: &SecretBox, new: &NewConnection) -> Re
     Ok(())
 }
 
-/// The account's PSA client; 409 when none is set up.
+/// The account's PSA client, each request bounded by `timeout`; 409 when none is set up.
 pub async fn load(
-    pool: &PgPool,
+    conn: &mut PgConnection,
     secrets: Option<&SecretBox>,
     account_id: Uuid,
-    policy: RetryPolicy,
+    timeout: Duration,
 ) -> Result<Box<dyn PsaProvider>, AppError> {
     let row: Option<(String, String, String, Vec<u8>, String)> = sqlx::query_as(
         "SELECT site_url, company_id, public_key, private_key_encrypted, client_id
          FROM psa_connections WHERE account_id = $1",
     )
     .bind(account_id)
-    .fetch_optional(pool)
+    .fetch_optional(conn)
     .await?;
     let (site, company_id, public_key, sealed, client_id) = row.ok_or_else(|| {
         AppError::conflict(
@@ -99,7 +100,7 @@ pub async fn load(
             private_key: &private_key,
             client_id: &client_id,
         },
-        policy,
+        timeout,
     )
     .map_err(AppError::internal)?;
     Ok(Box::new(client))
