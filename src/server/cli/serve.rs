@@ -1,47 +1,81 @@
-//! Start-up: reach PostgreSQL (creating the database if needed), migrate, then serve until
-//! Ctrl-C, with housekeeping in the background.
+//! Serving: bind, run the background work (housekeeping, the push sweep, the database probe),
+//! and on SIGTERM or SIGINT stop accepting, let requests in flight finish within the grace
+//! period, then exit 0. A push still in flight at the end stays pending for the sweep of the
+//! next process (it was recorded before the PSA was called).
 
-use crate::server::{auth::session, config::AppConfig, router, state::AppState};
-use sqlx::{migrate::MigrateDatabase, postgres::PgPoolOptions, PgPool, Postgres};
-use std::time::Duration;
-
-pub async fn connect_and_migrate(config: &AppConfig) -> Result<PgPool, String> {
-    let url = &config.database_url;
-    let exists = Postgres::database_exists(url)
-        .await
-        .map_err(|e| format!("cannot reach PostgreSQL at DATABASE_URL: {e}"))?;
-    if !exists {
-        Postgres::create_database(url).await.map_err(|e| format!("creating the database: {e}"))?;
-    }
-    let pool = PgPoolOptions::new()
-        .max_connections(config.database_max_connections)
-        .acquire_timeout(Duration::from_secs(5))
-        .connect(url)
-        .await
-        .map_err(|e| format!("connecting to PostgreSQL: {e}"))?;
-    sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| format!("migrating: {e}"))?;
-    Ok(pool)
-}
+use crate::server::{
+    auth::session,
+    config::AppConfig,
+    database,
+    psa::{delivery, ledger},
+    router,
+    state::AppState,
+};
+use sqlx::PgPool;
+use std::{sync::Arc, time::Duration};
+use tokio::sync::Notify;
 
 pub async fn serve(pool: PgPool, config: AppConfig) -> Result<(), String> {
     let leptos_config = leptos::prelude::get_configuration(Some("Leptos.toml"))
         .map_err(|e| format!("reading Leptos.toml: {e}"))?;
     let options = leptos_config.leptos_options;
     let addr = options.site_addr;
-    let state = AppState::new(options, pool.clone(), config);
+    let grace = config.shutdown_grace;
+    let probe_options = database::connect_options(&config)?;
+    let state = AppState::new(options, pool, config);
+    database::spawn_probe(probe_options, state.database.clone());
     spawn_housekeeping(state.clone());
+    spawn_sweep(state.clone());
     let listener =
         tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("binding {addr}: {e}"))?;
     tracing::info!("serving FlowPilot Analytics at http://{addr}");
-    axum::serve(listener, router::build(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| format!("server: {e}"))
+    let stopping = Arc::new(Notify::new());
+    let server = axum::serve(listener, router::build(state)).with_graceful_shutdown({
+        let stopping = stopping.clone();
+        async move {
+            let signal = shutdown_signal().await;
+            tracing::info!(
+                "{signal}: finishing requests in flight (up to {} s)",
+                grace.as_secs_f64()
+            );
+            stopping.notify_one();
+        }
+    });
+    tokio::select! {
+        served = server => served.map_err(|e| format!("server: {e}"))?,
+        () = async { stopping.notified().await; tokio::time::sleep(grace).await } => {
+            tracing::warn!("the shutdown grace ran out with requests in flight; exiting");
+        }
+    }
+    tracing::info!("stopped");
+    Ok(())
 }
 
-/// Every minute: forget idle rate-limit keys and delete expired sign-in sessions.
+/// SIGTERM (what process managers send) or SIGINT (Ctrl-C), whichever comes first.
+async fn shutdown_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = tokio::signal::ctrl_c() => "SIGINT",
+            },
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                "SIGINT"
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    }
+}
+
+/// Every minute: forget idle rate-limit keys, delete expired sign-in sessions, and remove
+/// idempotency records and resolved pushes past their retention.
 fn spawn_housekeeping(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
@@ -50,6 +84,26 @@ fn spawn_housekeeping(state: AppState) {
             state.limiter.forget_idle_keys();
             if let Err(error) = session::delete_expired_sessions(&state.pool).await {
                 tracing::warn!("expiring sign-in sessions: {error}");
+            }
+            if let Err(error) = ledger::expire(&state.pool).await {
+                tracing::warn!("expiring idempotency records: {error}");
+            }
+        }
+    });
+}
+
+/// Resolves pushes left pending, every `FLOWPILOT_PSA_SWEEP_SECS`.
+fn spawn_sweep(state: AppState) {
+    tokio::spawn(async move {
+        let policy = state.config.push_policy;
+        let mut tick = tokio::time::interval(policy.sweep_every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match delivery::sweep(&state.pool, state.config.secrets.as_ref(), &policy).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("the sweep resolved {n} pending PSA push(es)"),
+                Err(error) => tracing::warn!("sweeping pending PSA pushes: {error}"),
             }
         }
     });

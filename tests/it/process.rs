@@ -1,0 +1,406 @@
+//! The real binary as a process manager runs it, with the faults caused for real: SIGTERM with
+//! a push in flight, the process killed between the PSA's answer and our commit, and a private
+//! PostgreSQL (started by the test, never the shared one) stopped and started under load.
+
+use crate::{
+    common::api_key,
+    psa_push::{connect, logs},
+    psa_stub::{Fault, StubPsa},
+};
+use serde_json::{json, Value};
+use sqlx::PgPool;
+use std::{
+    path::PathBuf,
+    process::{Child, Command, ExitStatus, Stdio},
+    time::{Duration, Instant},
+};
+
+/// The URL of the database `#[sqlx::test]` made for this test.
+fn url_of(pool: &PgPool) -> String {
+    let base = std::env::var("DATABASE_URL").unwrap();
+    let database = pool.connect_options().get_database().unwrap().to_owned();
+    format!("{}/{database}", base.rsplit_once('/').unwrap().0)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// `flowpilot-analytics serve` on a free port; its log goes to a file, shown when a test fails.
+struct Server {
+    child: Child,
+    base: String,
+    log: PathBuf,
+}
+
+impl Server {
+    async fn start(database_url: &str, env: &[(&str, &str)]) -> Server {
+        let port = free_port();
+        let log = std::env::temp_dir().join(format!("flowpilot-test-{port}.log"));
+        let child = Command::new(env!("CARGO_BIN_EXE_flowpilot-analytics"))
+            .arg("serve")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("DATABASE_URL", database_url)
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("FLOWPILOT_SECRET_KEY", "42".repeat(32))
+            .env("FLOWPILOT_SECURE_COOKIES", "false")
+            .env("RUST_LOG", "info,sqlx=warn,tower_http=warn")
+            .envs(env.iter().copied())
+            .stdout(std::fs::File::create(&log).unwrap())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = Server { child, base: format!("http://127.0.0.1:{port}"), log };
+        let started = Instant::now();
+        while reqwest::get(format!("{}/healthz", server.base)).await.is_err() {
+            assert!(started.elapsed() < Duration::from_secs(30), "no start: {}", server.said());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        server
+    }
+
+    fn said(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    fn signal(&self, name: &str) {
+        let sent = Command::new("kill").args(["-s", name, &self.child.id().to_string()]).status();
+        assert!(sent.unwrap().success());
+    }
+
+    /// Waits up to `limit` for the process to exit.
+    async fn exit(&mut self, limit: Duration) -> ExitStatus {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(started.elapsed() < limit, "still running after {limit:?}: {}", self.said());
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.log);
+    }
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap()
+}
+
+/// An ingest POST over HTTP: (status, body); a transport error is status 0.
+async fn ingest(
+    base: &str,
+    key: &str,
+    path: &str,
+    body: Value,
+    idempotency_key: Option<&str>,
+) -> (u16, Value) {
+    let mut request = http().post(format!("{base}{path}")).bearer_auth(key).json(&body);
+    if let Some(k) = idempotency_key {
+        request = request.header("idempotency-key", k);
+    }
+    match request.send().await {
+        Ok(r) => (r.status().as_u16(), r.json().await.unwrap_or(Value::Null)),
+        Err(_) => (0, Value::Null),
+    }
+}
+
+async fn linked_session(base: &str, key: &str) -> String {
+    let (status, opened) = ingest(base, key, "/api/v1/sessions", json!({}), None).await;
+    assert_eq!(status, 201);
+    let id = opened["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/sessions/{id}/ticket");
+    assert_eq!(ingest(base, key, &path, json!({"psa_ticket_id": "4242"}), None).await.0, 200);
+    id
+}
+
+async fn wait_until<F: std::future::Future<Output = bool>>(
+    limit: Duration,
+    what: &str,
+    check: impl Fn() -> F,
+) {
+    let started = Instant::now();
+    while !check().await {
+        assert!(started.elapsed() < limit, "{what}: not within {limit:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[sqlx::test(fixtures("ingest"))]
+async fn sigterm_lets_the_push_in_flight_finish_then_exits_0(pool: PgPool) {
+    let psa = StubPsa::start().await;
+    connect(&pool, "Account A", &psa).await;
+    let key = api_key(&pool, "Account A").await;
+    let mut server = Server::start(&url_of(&pool), &[("FLOWPILOT_PSA_TIMEOUT_SECS", "10")]).await;
+    let session = linked_session(&server.base, &key).await;
+    psa.script([Fault::ApplyThenStall(Duration::from_secs(2))]);
+    let push = tokio::spawn({
+        let (base, key) = (server.base.clone(), key.clone());
+        let path = format!("/api/v1/sessions/{session}/psa/notes");
+        async move { ingest(&base, &key, &path, json!({"text": "drained"}), Some("term-1")).await }
+    });
+    wait_until(Duration::from_secs(10), "the push reaches the PSA", || async {
+        psa.requests().0 == 1
+    })
+    .await;
+    server.signal("TERM");
+    let (status, body) = push.await.unwrap();
+    assert_eq!(status, 201, "the request in flight completed: {body}");
+    let exit = server.exit(Duration::from_secs(10)).await;
+    assert_eq!(exit.code(), Some(0), "{}", server.said());
+    assert!(server.said().contains("SIGTERM"), "{}", server.said());
+    assert_eq!(logs(&pool).await.len(), 1);
+    assert_eq!(psa.notes().len(), 1);
+}
+
+#[sqlx::test(fixtures("ingest"))]
+async fn a_crash_between_the_psas_answer_and_our_commit_is_resolved_by_the_sweep(pool: PgPool) {
+    let psa = StubPsa::start().await;
+    connect(&pool, "Account A", &psa).await;
+    let key = api_key(&pool, "Account A").await;
+    let env = [
+        ("FLOWPILOT_PSA_TIMEOUT_SECS", "20"),
+        ("FLOWPILOT_PSA_DEADLINE_SECS", "2"),
+        ("FLOWPILOT_PSA_SETTLE_SECS", "1"),
+        ("FLOWPILOT_PSA_SWEEP_SECS", "0.5"),
+    ];
+    let server = Server::start(&url_of(&pool), &env).await;
+    let session = linked_session(&server.base, &key).await;
+    let path = format!("/api/v1/sessions/{session}/psa/time-entries");
+    // The PSA applies the entry; the process dies before the answer arrives.
+    psa.script([Fault::ApplyThenStall(Duration::from_secs(30))]);
+    let push = tokio::spawn({
+        let (base, key, path) = (server.base.clone(), key.clone(), path.clone());
+        async move { ingest(&base, &key, &path, json!({"hours": 1.25}), Some("crash-1")).await }
+    });
+    wait_until(Duration::from_secs(10), "the PSA applies the entry", || async {
+        psa.entries().len() == 1
+    })
+    .await;
+    drop(server); // SIGKILL
+    assert_eq!(push.await.unwrap().0, 0, "the engine got no answer");
+    let pending: Vec<(String, i32)> =
+        sqlx::query_as("SELECT state, sends FROM psa_pushes").fetch_all(&pool).await.unwrap();
+    assert_eq!(pending, [("pending".to_owned(), 1)], "in the PSA, not logged, but pending");
+    assert!(logs(&pool).await.is_empty());
+
+    let restarted = Server::start(&url_of(&pool), &env).await;
+    wait_until(Duration::from_secs(15), "the sweep confirms the push", || async {
+        logs(&pool).await.len() == 1
+    })
+    .await;
+    let (status, answer) =
+        ingest(&restarted.base, &key, &path, json!({"hours": 1.25}), Some("crash-1")).await;
+    assert_eq!(status, 201, "{answer}");
+    assert_eq!(
+        answer["push_id"].as_str().map(str::to_owned),
+        logs(&pool).await[0].3.map(|id| id.to_string())
+    );
+    assert_eq!(psa.entries().len(), 1, "exactly one entry in the PSA");
+    assert_eq!(psa.requests().0, 1, "never sent again");
+    assert_eq!(logs(&pool).await.len(), 1, "exactly one log row");
+}
+
+/// A PostgreSQL cluster of the test's own in a temporary directory, on its own port.
+struct PrivatePostgres {
+    dir: PathBuf,
+    bin: PathBuf,
+    port: u16,
+}
+
+impl PrivatePostgres {
+    fn start() -> PrivatePostgres {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .expect("PostgreSQL server binaries (scripts/setup.sh installs them)")
+            .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+            .filter(|p| p.join("initdb").exists())
+            .max()
+            .expect("initdb");
+        let dir = std::env::temp_dir().join(format!("flowpilot-pg-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir(&dir).unwrap();
+        let pg = PrivatePostgres { dir, bin, port: free_port() };
+        if pg.as_root() {
+            let owned = Command::new("chown")
+                .args(["postgres:postgres", pg.dir.to_str().unwrap()])
+                .status()
+                .unwrap();
+            assert!(owned.success());
+        }
+        let data = pg.dir.join("data");
+        pg.run(
+            "initdb",
+            &["-D", data.to_str().unwrap(), "-A", "trust", "-U", "postgres", "--no-sync"],
+        );
+        pg.control("start");
+        pg
+    }
+
+    fn as_root(&self) -> bool {
+        Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+    }
+
+    /// Runs a PostgreSQL binary, as the `postgres` user when the tests run as root.
+    fn run(&self, program: &str, args: &[&str]) {
+        let out = self.command(program).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    fn command(&self, program: &str) -> Command {
+        let program = self.bin.join(program);
+        if self.as_root() {
+            let mut command = Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(program);
+            command
+        } else {
+            Command::new(program)
+        }
+    }
+
+    fn control(&self, action: &str) {
+        let data = self.dir.join("data");
+        let log = self.dir.join("log");
+        let options = format!(
+            "-p {} -c listen_addresses=127.0.0.1 -k {} -c fsync=off",
+            self.port,
+            self.dir.display()
+        );
+        match action {
+            "start" => self.run(
+                "pg_ctl",
+                &[
+                    "-D",
+                    data.to_str().unwrap(),
+                    "-l",
+                    log.to_str().unwrap(),
+                    "-o",
+                    &options,
+                    "-w",
+                    "start",
+                ],
+            ),
+            // As abrupt as a crash: no checkpoint, the WAL replays at the next start.
+            _ => {
+                self.run("pg_ctl", &["-D", data.to_str().unwrap(), "-m", "immediate", "-w", "stop"])
+            }
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/flowpilot", self.port)
+    }
+}
+
+impl Drop for PrivatePostgres {
+    fn drop(&mut self) {
+        let data = self.dir.join("data");
+        let _ = self
+            .command("pg_ctl")
+            .args(["-D", data.to_str().unwrap(), "-m", "immediate", "stop"])
+            .output();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// One ingest write of the load: when it started, how long it took, its status, the session id
+/// it acknowledged.
+struct Write {
+    started: Instant,
+    took: Duration,
+    status: u16,
+    id: Option<String>,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_outage_fails_fast_and_heals_itself_without_losing_acknowledged_writes() {
+    let pg = PrivatePostgres::start();
+    let server = Server::start(&pg.url(), &[]).await;
+    let db = PgPool::connect(&pg.url()).await.unwrap();
+    sqlx::query("INSERT INTO accounts (name) VALUES ('Outage')").execute(&db).await.unwrap();
+    let key = api_key(&db, "Outage").await;
+    db.close().await;
+
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut load = Vec::new();
+    for _ in 0..4 {
+        let (base, key, stop) = (server.base.clone(), key.clone(), stop.clone());
+        load.push(tokio::spawn(async move {
+            let mut writes = Vec::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let started = Instant::now();
+                let (status, body) = ingest(&base, &key, "/api/v1/sessions", json!({}), None).await;
+                let id = body["id"].as_str().map(str::to_owned);
+                writes.push(Write { started, took: started.elapsed(), status, id });
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            writes
+        }));
+    }
+    let ready = |base: String| async move {
+        http().get(format!("{base}/readyz")).send().await.map(|r| r.status().as_u16()).unwrap_or(0)
+    };
+    tokio::time::sleep(Duration::from_secs(1)).await;
+
+    pg.control("stop");
+    let stopped_at = Instant::now();
+    wait_until(Duration::from_secs(1), "/readyz says 503 after the stop", || async {
+        ready(server.base.clone()).await == 503
+    })
+    .await;
+    let noticed_at = Instant::now();
+    // Longer than the pool's acquire timeout (3 s): requests that were already waiting on the
+    // pool when the database went have answered 503 by then too.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+
+    let restarted_at = Instant::now();
+    pg.control("start");
+    wait_until(Duration::from_secs(5), "/readyz says 200 after the restart", || async {
+        ready(server.base.clone()).await == 200
+    })
+    .await;
+    let healed_at = Instant::now();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut writes = Vec::new();
+    for l in load {
+        writes.extend(l.await.unwrap());
+    }
+
+    let during: Vec<&Write> = writes
+        .iter()
+        .filter(|w| w.started >= noticed_at && w.started + w.took < restarted_at)
+        .collect();
+    assert!(!during.is_empty());
+    for w in &during {
+        assert_eq!(w.status, 503, "during the outage");
+        assert!(w.took < Duration::from_millis(500), "failed fast: {:?}", w.took);
+    }
+    let after: Vec<&Write> = writes.iter().filter(|w| w.started >= healed_at).collect();
+    assert!(!after.is_empty() && after.iter().all(|w| w.status == 201), "healed by itself");
+    assert!(writes.iter().all(|w| matches!(w.status, 201 | 503)), "only 201 or 503, never a 500");
+
+    let acknowledged: Vec<uuid::Uuid> =
+        writes.iter().filter_map(|w| w.id.as_deref()).map(|id| id.parse().unwrap()).collect();
+    let db = PgPool::connect(&pg.url()).await.unwrap();
+    let (kept,): (i64,) = sqlx::query_as("SELECT count(*) FROM ai_sessions WHERE id = ANY($1)")
+        .bind(&acknowledged)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(kept as usize, acknowledged.len(), "every acknowledged write is in the database");
+    eprintln!(
+        "outage: 503 on /readyz {:?} after the stop; {} writes answered 503 (slowest {:?}); \
+         healthy {:?} after the restart; {} writes acknowledged, all kept",
+        noticed_at - stopped_at,
+        during.len(),
+        during.iter().map(|w| w.took).max().unwrap_or_default(),
+        healed_at - restarted_at,
+        acknowledged.len()
+    );
+    db.close().await;
+}
