@@ -104,9 +104,26 @@ async fn twenty_slow_pushes_do_not_slow_or_fail_anything_else(pool: PgPool) {
     }
     // Every push is now waiting on the PSA.
     while psa.requests().0 < 20 {
+        let waited = pushes_started.elapsed();
+        assert!(
+            waited < Duration::from_secs(3),
+            "{} of 20 pushes reached the PSA",
+            psa.requests().0
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let during = other_work(&app, &cookie, &key).await;
+    // An event on a session whose push is in flight: no row lock is held across the PSA call.
+    let same_session = Instant::now();
+    let outcome = ingest(
+        &app,
+        &key,
+        &format!("/api/v1/sessions/{}/outcome", sessions[0]),
+        json!({"status": "resolved"}),
+        None,
+    )
+    .await;
+    let same_session = same_session.elapsed();
     let during_ended = pushes_started.elapsed();
     let pushed = pushes.join_all().await;
 
@@ -114,6 +131,11 @@ async fn twenty_slow_pushes_do_not_slow_or_fail_anything_else(pool: PgPool) {
         assert!(*status < 300, "{what} answered {status}");
         assert!(*latency < PUSH_STALL, "{what} waited {latency:?}: it waited on the pushes");
     }
+    assert_eq!(outcome.status, 200, "{}", outcome.body);
+    assert!(
+        same_session < Duration::from_secs(1),
+        "the pushed session's event took {same_session:?}"
+    );
     assert!(during_ended < PUSH_STALL, "all other work ended before the pushes: {during_ended:?}");
     let (idle_p95, during_p95) = (p95(&idle), p95(&during));
     eprintln!("other requests p95: idle {idle_p95:?}, during 20 slow pushes {during_p95:?}");
