@@ -8,6 +8,10 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let failed = move || query.read().get("error").is_some();
+    let message = move || match query.read().get("error").as_deref() {
+        Some("throttled") => "Too many failed sign-ins. Try again in 15 minutes.",
+        _ => "Invalid email or password.",
+    };
     view! {
         <Title text="Sign in · FlowPilot Analytics" />
         <main class="flex min-h-screen items-center justify-center px-4">
@@ -19,7 +23,7 @@ pub fn LoginPage() -> impl IntoView {
                 <h1 class="text-xl font-semibold">"Sign in to FlowPilot Analytics"</h1>
                 <Show when=failed>
                     <p role="alert" class="rounded bg-rose-500/10 px-3 py-2 text-sm text-rose-500">
-                        "Invalid email or password."
+                        {message}
                     </p>
                 </Show>
                 <input type="hidden" name="next" value=next />

@@ -5,6 +5,7 @@
 use super::{
     identity::Admin,
     queries::{self, SourceAnswer, Window},
+    rate_limit,
     state::AppState,
 };
 use crate::{
@@ -50,7 +51,13 @@ async fn analytics(
     source: DataSource,
     raw_query: Option<&str>,
 ) -> Result<SourceAnswer, AppError> {
-    state.limiter.check(admin.user_id, source)?;
+    rate_limit::spend_analytics(
+        &state.pool,
+        state.config.rate_limit_per_minute,
+        admin.user_id,
+        source,
+    )
+    .await?;
     let query = AnalyticsQuery::parse(raw_query)?;
     let window = Window::from_period_param(query.get("period").unwrap_or_default())?;
     let sort = match source {

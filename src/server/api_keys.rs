@@ -1,7 +1,7 @@
 //! Per-account API keys for the FlowPilot engine: `Authorization: Bearer fpk_…`. Only a
 //! SHA-256 of a key is stored; a key is shown once, when created, and can be revoked.
 
-use super::state::AppState;
+use super::{rate_limit, state::AppState};
 use crate::error::AppError;
 use axum::{extract::FromRequestParts, http::request::Parts};
 use rand::RngCore;
@@ -89,6 +89,10 @@ impl FromRequestParts<AppState> for ApiClient {
             .ok_or_else(|| {
                 AppError::unauthorized("Send the API key as `Authorization: Bearer <key>`.")
             })?;
-        authenticate(&state.pool, key).await
+        let client = authenticate(&state.pool, key).await?;
+        // Each key's own budget (SPEC §10), shared by every instance.
+        let limit = rate_limit::Limit::per_minute(state.config.ingest_rate_per_minute);
+        rate_limit::hit(&state.pool, &rate_limit::ingest_bucket(client.key_id), limit).await?;
+        Ok(client)
     }
 }

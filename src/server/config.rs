@@ -9,6 +9,11 @@ pub struct AppConfig {
     pub database_url: String,
     /// Requests per minute each user may make to each analytics endpoint.
     pub rate_limit_per_minute: u32,
+    /// Ingest requests per minute per API key (`FLOWPILOT_INGEST_RATE_PER_MIN`, default 1,200).
+    pub ingest_rate_per_minute: u32,
+    /// The header a trusted reverse proxy puts the client's address in (its last entry is
+    /// used), for sign-in throttling per client IP; unset: the peer address of the connection.
+    pub client_ip_header: Option<String>,
     /// Marks the session cookie `Secure`; turn off only for plain-HTTP local development.
     pub secure_cookies: bool,
     pub database: DatabaseSettings,
@@ -46,6 +51,11 @@ impl AppConfig {
             database_url: env::var("DATABASE_URL")
                 .unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_owned()),
             rate_limit_per_minute: parse_var("FLOWPILOT_RATE_LIMIT_PER_MINUTE", 15)?,
+            ingest_rate_per_minute: parse_var("FLOWPILOT_INGEST_RATE_PER_MIN", 1200)?,
+            client_ip_header: env::var("FLOWPILOT_CLIENT_IP_HEADER")
+                .ok()
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty()),
             secure_cookies: parse_var("FLOWPILOT_SECURE_COOKIES", true)?,
             database: DatabaseSettings {
                 max_connections: parse_var("FLOWPILOT_DB_MAX_CONNECTIONS", 10)?,
@@ -84,6 +94,8 @@ impl AppConfig {
         AppConfig {
             database_url: String::new(),
             rate_limit_per_minute: 15,
+            ingest_rate_per_minute: 1200,
+            client_ip_header: None,
             secure_cookies: false,
             database: DatabaseSettings {
                 max_connections: 5,

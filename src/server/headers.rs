@@ -1,7 +1,7 @@
 //! Security headers: the Content-Security-Policy of every HTML page (with the nonce Leptos puts
 //! on its own scripts), and the headers every response carries.
 
-use super::{auth::SESSION_COOKIE, state::AppState};
+use super::{auth::session, state::AppState};
 use axum::{
     extract::{Request, State},
     http::{header, HeaderValue},
@@ -54,7 +54,7 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
 /// for whatever answers a request that carried credentials.
 pub async fn no_store_when_signed_in(jar: CookieJar, request: Request, next: Next) -> Response {
     let credentials =
-        request.headers().contains_key(header::AUTHORIZATION) || jar.get(SESSION_COOKIE).is_some();
+        request.headers().contains_key(header::AUTHORIZATION) || session::carries_session(&jar);
     let mut response = next.run(request).await;
     if credentials {
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

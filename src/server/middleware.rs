@@ -18,7 +18,7 @@ pub async fn resolve_user(
     mut request: Request,
     next: Next,
 ) -> Response {
-    if let Some(token) = jar.get(session::SESSION_COOKIE).map(|c| c.value().to_owned()) {
+    if let Some(token) = session::token_from(&jar, state.config.secure_cookies) {
         match session::user_for_token(&state.pool, &token).await {
             Ok(Some(user)) => {
                 request.extensions_mut().insert(user);

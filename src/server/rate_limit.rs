@@ -1,63 +1,117 @@
-//! Each user may load each data source `n` times a minute, whichever way they ask for it — the
-//! REST endpoint, the tab's server function, or the page itself (a page view counts once).
-//! GCRA from the `governor` crate: a burst of `n`, refilled evenly over the minute. Beyond it:
-//! 429 with `Retry-After`.
+//! Every limit of the service, counted in PostgreSQL (`rate_limit_buckets`), so any number of
+//! server instances on one database enforce one limit (SPEC §10). A bucket counts hits in a
+//! fixed window; past the limit the answer is 429 with `Retry-After` (the window's end).
+//!
+//! The buckets: each user's loads of each data source (REST, server fn and page alike — a page
+//! view counts once), each API key's ingest requests, and sign-in failures per email and per
+//! client IP.
 
 use crate::{error::AppError, routes::DataSource};
-use governor::{clock::Clock, DefaultKeyedRateLimiter, Quota};
-use std::num::NonZeroU32;
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use std::time::Duration;
 use uuid::Uuid;
 
-pub struct RateLimiter {
-    limiter: DefaultKeyedRateLimiter<(Uuid, DataSource)>,
+#[derive(Debug, Clone, Copy)]
+pub struct Limit {
+    pub max: u32,
+    pub window: Duration,
 }
 
-impl RateLimiter {
-    pub fn per_minute(requests: u32) -> Self {
-        let quota = Quota::per_minute(NonZeroU32::new(requests).unwrap_or(NonZeroU32::MIN));
-        RateLimiter { limiter: DefaultKeyedRateLimiter::keyed(quota) }
-    }
-
-    /// Spends one of the user's loads of `source`, or says how long to wait.
-    pub fn check(&self, user_id: Uuid, source: DataSource) -> Result<(), AppError> {
-        self.limiter.check_key(&(user_id, source)).map_err(|not_until| {
-            let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
-            AppError::RateLimited { retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64 }
-        })
-    }
-
-    /// Drops the state of keys that are back to a full burst; run now and then.
-    pub fn forget_idle_keys(&self) {
-        self.limiter.retain_recent();
+impl Limit {
+    pub fn per_minute(max: u32) -> Self {
+        Limit { max, window: Duration::from_secs(60) }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+pub fn analytics_bucket(user_id: Uuid, source: DataSource) -> String {
+    format!("analytics:{user_id}:{}", source.name())
+}
 
-    #[test]
-    fn allows_the_quota_then_refuses_with_a_retry_after() {
-        let limiter = RateLimiter::per_minute(15);
-        let user = Uuid::new_v4();
-        for _ in 0..15 {
-            limiter.check(user, DataSource::Overview).unwrap();
-        }
-        match limiter.check(user, DataSource::Overview) {
-            Err(AppError::RateLimited { retry_after_secs }) => {
-                assert!((1..=4).contains(&retry_after_secs), "{retry_after_secs}")
-            }
-            other => panic!("expected 429, got {other:?}"),
-        }
-    }
+pub fn ingest_bucket(api_key_id: Uuid) -> String {
+    format!("ingest:{api_key_id}")
+}
 
-    #[test]
-    fn users_and_data_sources_have_separate_budgets() {
-        let limiter = RateLimiter::per_minute(1);
-        let (alice, bob) = (Uuid::new_v4(), Uuid::new_v4());
-        limiter.check(alice, DataSource::Coverage).unwrap();
-        assert!(limiter.check(alice, DataSource::Coverage).is_err());
-        limiter.check(alice, DataSource::Psa).unwrap();
-        limiter.check(bob, DataSource::Coverage).unwrap();
+/// Counts `cost` hits on the bucket and returns its hits in the window and when it resets.
+async fn add(
+    pool: &PgPool,
+    bucket: &str,
+    window: Duration,
+    cost: i32,
+) -> Result<(i32, DateTime<Utc>), AppError> {
+    // Every SET expression sees the row as it was: a window that has ended starts over.
+    Ok(sqlx::query_as(
+        "INSERT INTO rate_limit_buckets AS b (bucket, hits, resets_at)
+         VALUES ($1, $3, now() + $2 * interval '1 millisecond')
+         ON CONFLICT (bucket) DO UPDATE SET
+             hits = CASE WHEN b.resets_at <= now() THEN $3 ELSE b.hits + $3 END,
+             resets_at = CASE WHEN b.resets_at <= now() THEN EXCLUDED.resets_at
+                              ELSE b.resets_at END
+         RETURNING hits, resets_at",
+    )
+    .bind(bucket)
+    .bind(window.as_secs_f64() * 1000.0)
+    .bind(cost)
+    .fetch_one(pool)
+    .await?)
+}
+
+fn limited(resets_at: DateTime<Utc>) -> AppError {
+    let wait = (resets_at - Utc::now()).num_milliseconds().max(0) as f64 / 1000.0;
+    AppError::RateLimited { retry_after_secs: wait.ceil().max(1.0) as u64 }
+}
+
+/// Spends one hit of the bucket, or answers 429 when the window's hits are spent.
+pub async fn hit(pool: &PgPool, bucket: &str, limit: Limit) -> Result<(), AppError> {
+    let (hits, resets_at) = add(pool, bucket, limit.window, 1).await?;
+    if hits > limit.max as i32 {
+        return Err(limited(resets_at));
     }
+    Ok(())
+}
+
+/// 429 when the bucket already holds `limit.max` hits in its window; spends nothing.
+pub async fn check(pool: &PgPool, bucket: &str, limit: Limit) -> Result<(), AppError> {
+    let counted: Option<(i32, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT hits, resets_at FROM rate_limit_buckets WHERE bucket = $1 AND resets_at > now()",
+    )
+    .bind(bucket)
+    .fetch_optional(pool)
+    .await?;
+    match counted {
+        Some((hits, resets_at)) if hits >= limit.max as i32 => Err(limited(resets_at)),
+        _ => Ok(()),
+    }
+}
+
+/// Counts one hit without judging it (a sign-in failure).
+pub async fn record(pool: &PgPool, bucket: &str, limit: Limit) -> Result<(), AppError> {
+    add(pool, bucket, limit.window, 1).await.map(drop)
+}
+
+/// Empties the bucket (a successful sign-in resets its email's failures).
+pub async fn reset(pool: &PgPool, bucket: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM rate_limit_buckets WHERE bucket = $1")
+        .bind(bucket)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Spends one of the user's loads of `source` (`FLOWPILOT_RATE_LIMIT_PER_MINUTE`, SPEC §6: 15).
+pub async fn spend_analytics(
+    pool: &PgPool,
+    per_minute: u32,
+    user_id: Uuid,
+    source: DataSource,
+) -> Result<(), AppError> {
+    hit(pool, &analytics_bucket(user_id, source), Limit::per_minute(per_minute)).await
+}
+
+/// Removes buckets whose window has ended; housekeeping.
+pub async fn expire(pool: &PgPool) -> Result<u64, AppError> {
+    Ok(sqlx::query("DELETE FROM rate_limit_buckets WHERE resets_at <= now()")
+        .execute(pool)
+        .await?
+        .rows_affected())
 }

@@ -5,6 +5,7 @@
 use super::{
     errors,
     identity::{require_team_admin, Admin, CurrentUser},
+    rate_limit,
     state::AppState,
 };
 use crate::{
@@ -48,7 +49,13 @@ where
     Fut: Future<Output = Result<T, AppError>>,
 {
     as_admin(|state, admin| async move {
-        state.limiter.check(admin.user_id, source)?;
+        rate_limit::spend_analytics(
+            &state.pool,
+            state.config.rate_limit_per_minute,
+            admin.user_id,
+            source,
+        )
+        .await?;
         body(state, admin).await
     })
     .await

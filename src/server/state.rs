@@ -1,4 +1,4 @@
-use super::{config::AppConfig, database::Health, rate_limit::RateLimiter};
+use super::{config::AppConfig, database::Health};
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use sqlx::PgPool;
@@ -10,19 +10,16 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
     pub config: Arc<AppConfig>,
-    pub limiter: Arc<RateLimiter>,
     /// What the database probe last saw (always up where no probe runs).
     pub database: Arc<Health>,
 }
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, pool: PgPool, config: AppConfig) -> Self {
-        let limiter = Arc::new(RateLimiter::per_minute(config.rate_limit_per_minute));
         AppState {
             leptos_options,
             pool,
             config: Arc::new(config),
-            limiter,
             database: Arc::new(Health::default()),
         }
     }

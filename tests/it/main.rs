@@ -15,6 +15,7 @@ mod ingest;
 mod input;
 mod overview;
 mod pages;
+mod perimeter;
 mod process;
 mod psa;
 mod psa_push;

@@ -404,3 +404,88 @@ async fn a_database_outage_fails_fast_and_heals_itself_without_losing_acknowledg
     );
     db.close().await;
 }
+
+/// An analytics GET with a session cookie over HTTP: its status.
+async fn analytics(base: &str, cookie: &str) -> u16 {
+    let url = format!("{base}/api/v1/analytics/flowpilot?period=7d");
+    http().get(url).header("cookie", cookie).send().await.map_or(0, |r| r.status().as_u16())
+}
+
+async fn sign_in(base: &str, email: &str, password: &str) -> u16 {
+    let body = json!({ "email": email, "password": password });
+    let url = format!("{base}/api/v1/auth/login");
+    http().post(url).json(&body).send().await.map_or(0, |r| r.status().as_u16())
+}
+
+#[sqlx::test(fixtures("recent_sessions"))]
+async fn two_instances_on_one_database_enforce_one_limit(pool: PgPool) {
+    use crate::common::{cookie_for, user, ACCOUNT_A, PASSWORD};
+    let env = [("FLOWPILOT_RATE_LIMIT_PER_MINUTE", "4"), ("FLOWPILOT_INGEST_RATE_PER_MIN", "4")];
+    let url = url_of(&pool);
+    let (one, two) = (Server::start(&url, &env).await, Server::start(&url, &env).await);
+    let bases = [one.base.as_str(), two.base.as_str()];
+
+    let admin = user(&pool, "admin@example.com", "team_admin", Some(ACCOUNT_A)).await;
+    let cookie = cookie_for(&pool, admin).await;
+    let mut loads = Vec::new();
+    for i in 0..6 {
+        loads.push(analytics(bases[i % 2], &cookie).await);
+    }
+    assert_eq!(loads, [200, 200, 200, 200, 429, 429], "4 loads a minute across both instances");
+
+    let key = api_key(&pool, "Account A").await;
+    let mut writes = Vec::new();
+    for i in 0..6 {
+        writes.push(ingest(bases[i % 2], &key, "/api/v1/sessions", json!({}), None).await.0);
+    }
+    assert_eq!(writes, [201, 201, 201, 201, 429, 429], "4 ingest requests a minute per key");
+
+    let mut failures = Vec::new();
+    for i in 0..10 {
+        failures.push(sign_in(bases[i % 2], "admin@example.com", "wrong").await);
+    }
+    assert!(failures.iter().all(|s| *s == 401), "{failures:?}");
+    for base in bases {
+        assert_eq!(sign_in(base, "admin@example.com", PASSWORD).await, 429, "throttled on {base}");
+    }
+}
+
+/// The resident memory of a process, in KiB.
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[sqlx::test]
+async fn a_flood_of_sign_ins_is_throttled_before_hashing_and_memory_stays_bounded(pool: PgPool) {
+    let server = Server::start(&url_of(&pool), &[]).await;
+    let pid = server.child.id();
+    let before = rss_kib(pid);
+    let mut flood = tokio::task::JoinSet::new();
+    for i in 0..200 {
+        let base = server.base.clone();
+        flood
+            .spawn(async move { sign_in(&base, &format!("nobody{i}@example.com"), "guess").await });
+    }
+    let statuses = flood.join_all().await;
+    let after = rss_kib(pid);
+    let count = |status: u16| statuses.iter().filter(|s| **s == status).count();
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    eprintln!(
+        "200 concurrent sign-ins from one address: {} × 401 (hashed), {} × 429 (no hash); \
+         server RSS {} → {} KiB (+{} KiB)",
+        count(401),
+        count(429),
+        before,
+        after,
+        after.saturating_sub(before)
+    );
+    // 503 is allowed (the pool's acquire timeout on a loaded CI machine); 500 or no answer not.
+    assert_eq!(count(401) + count(429) + count(503), 200, "{statuses:?}");
+    assert!(count(429) >= 150, "the flood is throttled: {statuses:?}");
+    assert!(count(401) <= 10 + cores, "at most the budget and the verifications under way hash");
+    // Each verification thread keeps one argon2 memory (19 MiB) for reuse; nothing else grows.
+    let bound = (cores as u64 * 20 + 24) * 1024;
+    assert!(after.saturating_sub(before) < bound, "memory grew {} KiB", after - before);
+}

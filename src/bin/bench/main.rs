@@ -158,7 +158,11 @@ async fn measure(
     .bind(account)
     .fetch_one(pool)
     .await?;
-    let cookie = format!("{}={}", auth::SESSION_COOKIE, auth::create_session(pool, admin).await?);
+    let cookie = format!(
+        "{}={}",
+        auth::session::cookie_name(config.secure_cookies),
+        auth::create_session(pool, admin).await?
+    );
 
     writeln!(
         report,

@@ -2,7 +2,8 @@
 
 use super::{
     password::authenticate,
-    session::{create_session, end_session, session_cookie, with_cookie, SESSION_COOKIE},
+    session::{create_session, end_session, session_cookie, token_from, with_cookie},
+    throttle::{client_ip, Throttle},
 };
 use crate::{
     error::AppError,
@@ -11,13 +12,14 @@ use crate::{
 };
 use axum::{
     body::Bytes,
-    extract::State,
+    extract::{ConnectInfo, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
-    Json,
+    Extension, Json,
 };
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
+use std::net::SocketAddr;
 
 #[derive(Debug, Deserialize)]
 pub struct LoginRequest {
@@ -34,7 +36,12 @@ fn header_has(headers: &HeaderMap, name: header::HeaderName, needle: &str) -> bo
 
 /// JSON (`{email, password}` → 200 / 401 JSON) or an HTML form post (→ 303 to `next`, or back
 /// to `/login?error=invalid`); any other body is a 415.
-pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn login(
+    State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let is_form = header_has(&headers, header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     let parsed: Result<LoginRequest, String> = if is_form {
         serde_urlencoded::from_bytes(&body).map_err(|e| e.to_string())
@@ -56,8 +63,13 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Byte
         return AppError::validation("The email holds a control character.").into_response();
     }
     let next = safe_next(request.next.as_deref());
-    let outcome = match authenticate(&state.pool, &request.email, &request.password).await {
-        Ok(user_id) => create_session(&state.pool, user_id).await,
+    let peer = peer.map(|Extension(ConnectInfo(address))| address.ip());
+    let throttle = Throttle::new(
+        &request.email,
+        client_ip(&headers, state.config.client_ip_header.as_deref(), peer),
+    );
+    let outcome = match throttle.check(&state.pool).await {
+        Ok(()) => signed_in(&state, &request, &throttle).await,
         Err(error) => Err(error),
     };
     let secure = state.config.secure_cookies;
@@ -67,18 +79,32 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Byte
             Json(serde_json::json!({ "signed_in": true, "email": request.email.trim() })),
             &session_cookie(Some(&token), secure),
         ),
-        (Err(AppError::Unauthorized { .. }), true) => {
-            let query = href::query_string([("error", "invalid"), ("next", next)]);
-            Redirect::to(&format!("{}?{query}", routes::LOGIN)).into_response()
-        }
+        (Err(AppError::Unauthorized { .. }), true) => back_to_login("invalid", next),
+        // A browser's form post gets the sign-in page saying so; JSON clients get the 429.
+        (Err(AppError::RateLimited { .. }), true) => back_to_login("throttled", next),
         (Err(error), _) => error.into_response(),
     }
 }
 
+/// Verifies the password (the throttle counts the outcome) and opens a session; its token.
+async fn signed_in(
+    state: &AppState,
+    request: &LoginRequest,
+    throttle: &Throttle,
+) -> Result<String, AppError> {
+    let user_id = authenticate(&state.pool, &request.email, &request.password, throttle).await?;
+    create_session(&state.pool, user_id).await
+}
+
+fn back_to_login(error: &str, next: &str) -> Response {
+    let query = href::query_string([("error", error), ("next", next)]);
+    Redirect::to(&format!("{}?{query}", routes::LOGIN)).into_response()
+}
+
 /// Ends the session; a form post lands on the sign-in page, a JSON client gets 204.
 pub async fn logout(State(state): State<AppState>, jar: CookieJar, headers: HeaderMap) -> Response {
-    if let Some(cookie) = jar.get(SESSION_COOKIE) {
-        if let Err(error) = end_session(&state.pool, cookie.value()).await {
+    if let Some(token) = token_from(&jar, state.config.secure_cookies) {
+        if let Err(error) = end_session(&state.pool, &token).await {
             return error.into_response();
         }
     }

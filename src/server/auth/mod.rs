@@ -4,6 +4,7 @@
 pub mod handlers;
 pub mod password;
 pub mod session;
+pub mod throttle;
 
 pub use password::hash_password;
 pub use session::{create_session, SESSION_COOKIE};

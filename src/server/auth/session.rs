@@ -1,18 +1,49 @@
 //! Sign-in sessions: opaque tokens, stored only as their SHA-256 in PostgreSQL, carried in an
-//! HttpOnly SameSite=Strict cookie.
+//! HttpOnly SameSite=Strict cookie — `__Host-fp_session` when Secure (bound to this origin, no
+//! Domain, Path=/), `fp_session` over plain-HTTP local use. A session ends after 12 hours
+//! unused or 7 days in all, and with every change of its user's password, role, account or
+//! active flag (a trigger on `users`, so no code path can forget it).
 
 use crate::{error::AppError, server::identity::CurrentUser};
 use axum::{
     http::{header, HeaderValue},
     response::{IntoResponse, Response},
 };
+use axum_extra::extract::CookieJar;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use uuid::Uuid;
 
+/// The cookie over plain HTTP (`FLOWPILOT_SECURE_COOKIES=false`, local use and tests).
 pub const SESSION_COOKIE: &str = "fp_session";
+/// The cookie when Secure: the `__Host-` prefix makes the browser refuse it from a subdomain or
+/// with a Domain or a Path other than `/`.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-fp_session";
+/// Absolute lifetime.
 const SESSION_DAYS: i64 = 7;
+/// Idle timeout: a session unused this long has ended.
+const IDLE_HOURS: i32 = 12;
+/// `last_seen_at` is written at most this often per session (not on every request).
+const TOUCH_EVERY_SECS: i32 = 60;
+
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// The session token the request carries under this configuration's cookie name.
+pub fn token_from(jar: &CookieJar, secure: bool) -> Option<String> {
+    jar.get(cookie_name(secure)).map(|c| c.value().to_owned())
+}
+
+/// Whether the request carries a session cookie of either name.
+pub fn carries_session(jar: &CookieJar) -> bool {
+    jar.get(SESSION_COOKIE).is_some() || jar.get(SECURE_SESSION_COOKIE).is_some()
+}
 
 fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
@@ -34,15 +65,38 @@ pub async fn create_session(pool: &PgPool, user_id: Uuid) -> Result<String, AppE
     Ok(token)
 }
 
+/// The signed-in user of a live session (not past 7 days, used within 12 hours), marking the
+/// session used.
 pub async fn user_for_token(pool: &PgPool, token: &str) -> Result<Option<CurrentUser>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT u.id AS user_id, u.email, u.role, u.account_id
+    let hash = token_hash(token);
+    let found: Option<(CurrentUser, bool)> = sqlx::query_as(
+        "SELECT u.id AS user_id, u.email, u.role, u.account_id,
+                s.last_seen_at < now() - make_interval(secs => $3) AS stale
          FROM auth_sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = $1 AND s.expires_at > now() AND u.is_active",
+         WHERE s.token_hash = $1 AND s.expires_at > now()
+           AND s.last_seen_at > now() - make_interval(hours => $2) AND u.is_active",
     )
-    .bind(token_hash(token))
+    .bind(&hash)
+    .bind(IDLE_HOURS)
+    .bind(f64::from(TOUCH_EVERY_SECS))
     .fetch_optional(pool)
-    .await?)
+    .await?
+    .map(|row: UserRow| (row.user, row.stale));
+    let Some((user, stale)) = found else { return Ok(None) };
+    if stale {
+        sqlx::query("UPDATE auth_sessions SET last_seen_at = now() WHERE token_hash = $1")
+            .bind(&hash)
+            .execute(pool)
+            .await?;
+    }
+    Ok(Some(user))
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    #[sqlx(flatten)]
+    user: CurrentUser,
+    stale: bool,
 }
 
 pub async fn end_session(pool: &PgPool, token: &str) -> Result<(), AppError> {
@@ -54,10 +108,14 @@ pub async fn end_session(pool: &PgPool, token: &str) -> Result<(), AppError> {
 }
 
 pub async fn delete_expired_sessions(pool: &PgPool) -> Result<u64, AppError> {
-    Ok(sqlx::query("DELETE FROM auth_sessions WHERE expires_at < now()")
-        .execute(pool)
-        .await?
-        .rows_affected())
+    Ok(sqlx::query(
+        "DELETE FROM auth_sessions
+         WHERE expires_at < now() OR last_seen_at < now() - make_interval(hours => $1)",
+    )
+    .bind(IDLE_HOURS)
+    .execute(pool)
+    .await?
+    .rows_affected())
 }
 
 /// The `Set-Cookie` value that carries `token` (`None`: the one that clears it).
@@ -68,7 +126,8 @@ pub fn session_cookie(token: Option<&str>, secure: bool) -> String {
         None => ("", 0),
     };
     format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+        "{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}",
+        cookie_name(!secure.is_empty())
     )
 }
 

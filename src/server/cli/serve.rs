@@ -8,7 +8,7 @@ use crate::server::{
     config::AppConfig,
     database,
     psa::{delivery, ledger},
-    router,
+    rate_limit, router,
     state::AppState,
 };
 use sqlx::PgPool;
@@ -30,7 +30,9 @@ pub async fn serve(pool: PgPool, config: AppConfig) -> Result<(), String> {
         tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("binding {addr}: {e}"))?;
     tracing::info!("serving FlowPilot Analytics at http://{addr}");
     let stopping = Arc::new(Notify::new());
-    let server = axum::serve(listener, router::build(state)).with_graceful_shutdown({
+    // The peer address feeds sign-in throttling per client IP.
+    let app = router::build(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = axum::serve(listener, app).with_graceful_shutdown({
         let stopping = stopping.clone();
         async move {
             let signal = shutdown_signal().await;
@@ -74,14 +76,16 @@ async fn shutdown_signal() -> &'static str {
     }
 }
 
-/// Every minute: forget idle rate-limit keys, delete expired sign-in sessions, and remove
+/// Every minute: remove ended rate-limit windows, expired sign-in sessions, and
 /// idempotency records and resolved pushes past their retention.
 fn spawn_housekeeping(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
             tick.tick().await;
-            state.limiter.forget_idle_keys();
+            if let Err(error) = rate_limit::expire(&state.pool).await {
+                tracing::warn!("expiring rate-limit buckets: {error}");
+            }
             if let Err(error) = session::delete_expired_sessions(&state.pool).await {
                 tracing::warn!("expiring sign-in sessions: {error}");
             }
