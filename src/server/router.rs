@@ -11,28 +11,57 @@ use crate::{
 };
 use axum::{
     extract::DefaultBodyLimit,
+    http::Method,
     middleware::{from_fn, from_fn_with_state},
     response::Redirect,
-    routing::{get, post},
+    routing::{get, post, MethodRouter},
     Router,
 };
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
+/// The routes this module mounts itself (the Leptos pages and server functions are mounted by
+/// `leptos_routes_with_context`): (method, path, handler).
+fn own_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
+    let mut own: Vec<(Method, &'static str, MethodRouter<AppState>)> = vec![
+        (Method::GET, "/", get(|| async { Redirect::to(routes::ANALYTICS) })),
+        (Method::GET, routes::HEALTH, get(|| async { "ok" })),
+        (Method::GET, routes::READY, get(database::readiness)),
+        (Method::POST, routes::API_LOGIN, post(auth::handlers::login)),
+        (Method::POST, routes::API_LOGOUT, post(auth::handlers::logout)),
+    ];
+    for source in DataSource::ALL {
+        own.push((Method::GET, source.api_path(), api::endpoint(source)));
+    }
+    for (path, handler) in ingest::routes() {
+        own.push((Method::POST, path, handler));
+    }
+    own
+}
+
+/// Every route the router answers besides static files, as (method, path template): its own
+/// routes, the Leptos pages and the registered server functions. The tenant attack suite walks
+/// this list, so a new route is attacked the day it is added.
+pub fn inventory() -> Vec<(Method, String)> {
+    let mut all: Vec<(Method, String)> =
+        own_routes().into_iter().map(|(method, path, _)| (method, path.to_owned())).collect();
+    all.extend(generate_route_list(App).iter().map(|page| (Method::GET, page.path().to_owned())));
+    all.extend(
+        leptos::server_fn::axum::server_fn_paths().map(|(path, method)| (method, path.to_owned())),
+    );
+    all.sort_by(|a, b| (&a.1, a.0.as_str()).cmp(&(&b.1, b.0.as_str())));
+    all.dedup();
+    all
+}
+
 pub fn build(state: AppState) -> Router {
     let leptos_routes = generate_route_list(App);
     let options = state.leptos_options.clone();
-    let mut router = Router::new()
-        .route("/", get(|| async { Redirect::to(routes::ANALYTICS) }))
-        .route(routes::HEALTH, get(|| async { "ok" }))
-        .route(routes::READY, get(database::readiness))
-        .route(routes::API_LOGIN, post(auth::handlers::login))
-        .route(routes::API_LOGOUT, post(auth::handlers::logout));
-    for source in DataSource::ALL {
-        router = router.route(source.api_path(), api::endpoint(source));
+    let mut router = Router::new();
+    for (_, path, handler) in own_routes() {
+        router = router.route(path, handler);
     }
     router
-        .merge(ingest::routes())
         .leptos_routes_with_context(&state, leptos_routes, || {}, move || shell(options.clone()))
         // Route layers wrap the matched routes only: static files (the fallback) need no user,
         // so they cost no session lookup.

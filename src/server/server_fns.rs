@@ -12,7 +12,7 @@ use crate::{
     error::AppError,
     routes::{self, DataSource},
 };
-use axum::{body::Body, extract::Request, http::StatusCode, middleware::Next, response::Response};
+use axum::{body::Body, extract::Request, middleware::Next, response::Response};
 use leptos::prelude::use_context;
 use std::future::Future;
 
@@ -63,20 +63,24 @@ where
 
 /// Server functions answer errors raised before our code runs (arguments that do not decode)
 /// with a 500 whatever the error; this gives every server-function error response the status
-/// its body declares.
+/// its body declares, and the body every error has (SPEC §10): `message` and the request id
+/// beside the error's own fields (the browser still reads it back as the same error).
 pub async fn status_from_body(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let is_server_fn = [routes::SERVER_FN_ANALYTICS, routes::SERVER_FN_SESSION]
         .into_iter()
         .any(|prefix| path.starts_with(prefix));
     let response = next.run(request).await;
-    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+    if !is_server_fn || response.status().as_u16() < 400 {
         return response;
     }
     let (mut parts, body) = response.into_parts();
     let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
-    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status = errors::status(&error);
-    }
-    Response::from_parts(parts, Body::from(bytes))
+    let Ok(error) = serde_json::from_slice::<AppError>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    parts.status = errors::status(&error);
+    parts.headers.extend(errors::headers(&error));
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(errors::body(&error).to_string()))
 }

@@ -18,23 +18,25 @@ use axum::{
     extract::Path,
     http::{HeaderMap, Method, Uri},
     response::{IntoResponse, Response},
-    routing::post,
-    Json, Router,
+    routing::{post, MethodRouter},
+    Json,
 };
 use serde::de::DeserializeOwned;
 use sqlx::{Postgres, Transaction};
 use std::{future::Future, pin::Pin};
 use uuid::Uuid;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(routes::API_SESSIONS, post(sessions::open))
-        .route(routes::API_SESSION_MATCH, post(sessions::matched))
-        .route(routes::API_SESSION_OUTCOME, post(sessions::outcome))
-        .route(routes::API_SESSION_TICKET, post(sessions::ticket))
-        .route(routes::API_PSA_NOTES, post(pushes::note))
-        .route(routes::API_PSA_TIME_ENTRIES, post(pushes::time_entry))
-        .route(routes::API_PSA_STATUS, post(pushes::status))
+/// The ingest routes, every one a POST: (path, handler).
+pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        (routes::API_SESSIONS, post(sessions::open)),
+        (routes::API_SESSION_MATCH, post(sessions::matched)),
+        (routes::API_SESSION_OUTCOME, post(sessions::outcome)),
+        (routes::API_SESSION_TICKET, post(sessions::ticket)),
+        (routes::API_PSA_NOTES, post(pushes::note)),
+        (routes::API_PSA_TIME_ENTRIES, post(pushes::time_entry)),
+        (routes::API_PSA_STATUS, post(pushes::status)),
+    ]
 }
 
 type Effect<'t> = Pin<Box<dyn Future<Output = Result<Answer, AppError>> + Send + 't>>;
