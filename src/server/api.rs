@@ -51,13 +51,7 @@ async fn analytics(
     source: DataSource,
     raw_query: Option<&str>,
 ) -> Result<SourceAnswer, AppError> {
-    rate_limit::spend_analytics(
-        &state.pool,
-        state.config.rate_limit_per_minute,
-        admin.user_id,
-        source,
-    )
-    .await?;
+    rate_limit::spend_analytics(state, admin.user_id, source).await?;
     let query = AnalyticsQuery::parse(raw_query)?;
     let window = Window::from_period_param(query.get("period").unwrap_or_default())?;
     let sort = match source {

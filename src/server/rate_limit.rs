@@ -6,6 +6,7 @@
 //! view counts once), each API key's ingest requests, and sign-in failures per email and per
 //! client IP.
 
+use super::state::AppState;
 use crate::{error::AppError, routes::DataSource};
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
@@ -100,12 +101,12 @@ pub async fn reset(pool: &PgPool, bucket: &str) -> Result<(), AppError> {
 
 /// Spends one of the user's loads of `source` (`FLOWPILOT_RATE_LIMIT_PER_MINUTE`, SPEC §6: 15).
 pub async fn spend_analytics(
-    pool: &PgPool,
-    per_minute: u32,
+    state: &AppState,
     user_id: Uuid,
     source: DataSource,
 ) -> Result<(), AppError> {
-    hit(pool, &analytics_bucket(user_id, source), Limit::per_minute(per_minute)).await
+    let limit = Limit::per_minute(state.config.rate_limit_per_minute);
+    hit(&state.pool, &analytics_bucket(user_id, source), limit).await
 }
 
 /// Removes buckets whose window has ended; housekeeping.

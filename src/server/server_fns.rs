@@ -49,13 +49,7 @@ where
     Fut: Future<Output = Result<T, AppError>>,
 {
     as_admin(|state, admin| async move {
-        rate_limit::spend_analytics(
-            &state.pool,
-            state.config.rate_limit_per_minute,
-            admin.user_id,
-            source,
-        )
-        .await?;
+        rate_limit::spend_analytics(&state, admin.user_id, source).await?;
         body(state, admin).await
     })
     .await

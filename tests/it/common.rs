@@ -23,6 +23,23 @@ pub fn app_with(pool: PgPool, config: AppConfig) -> Router {
     router::build(AppState::new(options, pool, config))
 }
 
+/// The router over a pool of its own on the test's database: `size` connections, waiting at
+/// most `acquire` for one (what production's pool settings decide).
+pub async fn app_on_small_pool(
+    pool: &PgPool,
+    size: u32,
+    acquire: std::time::Duration,
+    config: AppConfig,
+) -> (Router, PgPool) {
+    let small = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(size)
+        .acquire_timeout(acquire)
+        .connect_with((*pool.connect_options()).clone())
+        .await
+        .unwrap();
+    (app_with(small.clone(), config), small)
+}
+
 pub async fn user(pool: &PgPool, email: &str, role: &str, account: Option<Uuid>) -> Uuid {
     let hash = auth::hash_password(PASSWORD).unwrap();
     sqlx::query_scalar(

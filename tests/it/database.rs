@@ -1,12 +1,12 @@
 //! The database guards (SPEC §9): the timeouts every app connection carries, readiness, and a
 //! 503 with a request id — not a 500 — when the database cannot serve a request.
 
-use crate::common::{admin_cookie, app, get, ACCOUNT_A};
+use crate::common::{admin_cookie, app, app_on_small_pool, get, ACCOUNT_A};
 use flowpilot_analytics::{
     error::AppError,
-    server::{config::AppConfig, database, router, state::AppState},
+    server::{config::AppConfig, database},
 };
-use sqlx::{postgres::PgPoolOptions, PgPool};
+use sqlx::PgPool;
 use std::time::{Duration, Instant};
 
 /// The app's configuration pointed at the database `#[sqlx::test]` made for this test.
@@ -67,14 +67,8 @@ async fn readyz_says_whether_the_database_answers_with_every_migration(pool: PgP
 #[sqlx::test(fixtures("overview"))]
 async fn a_request_that_cannot_get_a_connection_is_a_503_with_a_request_id(pool: PgPool) {
     let cookie = admin_cookie(&pool, ACCOUNT_A).await;
-    let one = PgPoolOptions::new()
-        .max_connections(1)
-        .acquire_timeout(Duration::from_millis(300))
-        .connect_with((*pool.connect_options()).clone())
-        .await
-        .unwrap();
-    let options = leptos::prelude::get_configuration(Some("Leptos.toml")).unwrap().leptos_options;
-    let app = router::build(AppState::new(options, one.clone(), AppConfig::for_tests()));
+    let (app, one) =
+        app_on_small_pool(&pool, 1, Duration::from_millis(300), AppConfig::for_tests()).await;
     let held = one.acquire().await.unwrap();
     let r = get(&app, "/api/v1/analytics/flowpilot?period=7d", Some(&cookie)).await;
     assert_eq!(r.status, 503, "{}", r.body);

@@ -4,13 +4,15 @@
 //! push holds while it waits.
 
 use crate::{
-    common::{admin_cookie, api_key, get, ingest, post, user, ACCOUNT_A, PASSWORD},
+    common::{
+        admin_cookie, api_key, app_on_small_pool, get, ingest, post, user, ACCOUNT_A, PASSWORD,
+    },
     psa_push::{connect, linked_session, logs},
     psa_stub::{Fault, StubPsa},
 };
-use flowpilot_analytics::server::{config::AppConfig, router, state::AppState};
+use flowpilot_analytics::server::config::AppConfig;
 use serde_json::json;
-use sqlx::{postgres::PgPoolOptions, PgPool};
+use sqlx::PgPool;
 use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 
@@ -62,20 +64,13 @@ fn p95(results: &[(u16, Duration, &str)]) -> Duration {
 
 #[sqlx::test(fixtures("ingest"))]
 async fn twenty_slow_pushes_do_not_slow_or_fail_anything_else(pool: PgPool) {
-    // A small pool, as in production under load: a push holding a connection would starve it.
-    let small = PgPoolOptions::new()
-        .max_connections(5)
-        .acquire_timeout(Duration::from_secs(3))
-        .connect_with((*pool.connect_options()).clone())
-        .await
-        .unwrap();
     let mut config = AppConfig::for_tests();
     config.rate_limit_per_minute = 100_000;
     config.push_policy.timeout = Duration::from_secs(10);
     config.push_policy.deadline = Duration::from_secs(30);
     config.push_policy.max_concurrent = 20;
-    let options = leptos::prelude::get_configuration(Some("Leptos.toml")).unwrap().leptos_options;
-    let app = router::build(AppState::new(options, small.clone(), config));
+    // A small pool, as in production under load: a push holding a connection would starve it.
+    let (app, _) = app_on_small_pool(&pool, 5, Duration::from_secs(3), config).await;
 
     let psa = StubPsa::start().await;
     connect(&pool, "Account A", &psa).await;
