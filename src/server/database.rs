@@ -2,7 +2,7 @@
 //! that knows within a second when PostgreSQL is gone (so requests fail fast with 503 instead
 //! of waiting on the pool) and when it is back, and readiness (`/readyz`).
 
-use super::{config::AppConfig, state::AppState};
+use super::config::AppConfig;
 use crate::{error::AppError, routes};
 use axum::{
     extract::{Request, State},
@@ -124,11 +124,11 @@ pub fn spawn_probe(options: PgConnectOptions, health: Arc<Health>) {
 /// Answers 503 at once while the probe says the database is down, for every route but
 /// `/healthz` (the process itself answers).
 pub async fn fail_fast_when_down(
-    State(state): State<AppState>,
+    State(health): State<Arc<Health>>,
     request: Request,
     next: Next,
 ) -> Response {
-    if !state.database.is_up() && request.uri().path() != routes::HEALTH {
+    if !health.is_up() && request.uri().path() != routes::HEALTH {
         return AppError::unavailable("the database probe says it is down").into_response();
     }
     next.run(request).await
@@ -136,15 +136,15 @@ pub async fn fail_fast_when_down(
 
 /// `/readyz`: 200 when the database answers and every migration this build knows is applied,
 /// else 503 — within a second either way.
-pub async fn readiness(State(state): State<AppState>) -> Response {
-    if !state.database.is_up() {
+pub async fn readiness(State(health): State<Arc<Health>>, State(pool): State<PgPool>) -> Response {
+    if !health.is_up() {
         return AppError::unavailable("readiness: the database probe says it is down")
             .into_response();
     }
     let check = async {
         let applied: Vec<(i64,)> =
             sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success")
-                .fetch_all(&state.pool)
+                .fetch_all(&pool)
                 .await?;
         Ok::<_, sqlx::Error>(
             MIGRATOR.iter().filter(|m| !applied.iter().any(|(v,)| *v == m.version)).count(),

@@ -70,7 +70,7 @@ pub fn build(state: AppState) -> Router {
         .route_layer(from_fn(middleware::sign_in_first))
         .route_layer(from_fn_with_state(state.clone(), middleware::resolve_user))
         // Outermost of the route layers: while the database is down, nothing below waits on it.
-        .route_layer(from_fn_with_state(state.clone(), database::fail_fast_when_down))
+        .route_layer(from_fn_with_state(state.database.clone(), database::fail_fast_when_down))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(from_fn(middleware::json_errors))
