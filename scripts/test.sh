@@ -30,4 +30,10 @@ cargo leptos build
 psql "$pg_base/postgres" -qc "DROP DATABASE IF EXISTS flowpilot_e2e WITH (FORCE)" -c "CREATE DATABASE flowpilot_e2e"
 export E2E_DATABASE_URL="$pg_base/flowpilot_e2e"
 DATABASE_URL="$E2E_DATABASE_URL" target/debug/flowpilot-analytics seed --demo
+# The rate-limit spec signs in as admins no other spec uses: limits are counted in PostgreSQL,
+# shared by both Playwright servers, so other specs' page views would spend their budget.
+for email in limits-hydrated@northwind.example limits-nojs@northwind.example; do
+  DATABASE_URL="$E2E_DATABASE_URL" FLOWPILOT_ADMIN_PASSWORD=flowpilot-demo \
+    target/debug/flowpilot-analytics create-admin --email "$email" --account "Northwind MSP" >/dev/null
+done
 cd end2end && timeout 15m npx playwright test

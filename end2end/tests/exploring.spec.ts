@@ -1,5 +1,5 @@
 import { expect, type Page, type Request } from '@playwright/test';
-import { CONTOSO_ADMIN, LIMITED_URL, NORTHWIND_ADMIN, PASSWORD, hydrated, signIn, test } from './helpers';
+import { LIMITED_URL, LIMITS_ADMIN, NORTHWIND_ADMIN, PASSWORD, hydrated, signIn, test } from './helpers';
 
 /** Clicks a period link and waits until the page shows that period, loaded. */
 async function choose(page: Page, period: string) {
@@ -53,8 +53,8 @@ for (const [tab, path, shown] of [
 test('a rate limit reads as one, keeps the numbers and passes by itself', async ({ page, javaScriptEnabled }) => {
   test.setTimeout(120_000);
   // The limited server allows each data source twice a minute per user; each project signs in
-  // as its own admin so the two never share a budget.
-  const admin = javaScriptEnabled ? NORTHWIND_ADMIN : CONTOSO_ADMIN;
+  // as its own admin, one no other spec uses, so no one else spends the budget.
+  const admin = javaScriptEnabled ? LIMITS_ADMIN.hydrated : LIMITS_ADMIN.noJs;
   await page.goto(`${LIMITED_URL}/analytics/coverage?period=30d`);
   await page.getByLabel('Email').fill(admin);
   await page.getByLabel('Password').fill(PASSWORD);

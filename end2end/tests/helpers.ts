@@ -23,6 +23,14 @@ export const LIMITED_URL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 31
 export const NORTHWIND_ADMIN = 'admin@northwind.example';
 export const CONTOSO_ADMIN = 'admin@contoso.example';
 export const NORTHWIND_TECH = 'tech@northwind.example';
+/**
+ * Admins only the rate-limit spec signs in as (scripts/test.sh creates them): the limits live
+ * in PostgreSQL, shared by both servers, so nobody else may spend their budget.
+ */
+export const LIMITS_ADMIN = {
+  hydrated: 'limits-hydrated@northwind.example',
+  noJs: 'limits-nojs@northwind.example',
+};
 
 /** Signs in through the form, starting from the page a visitor asked for. */
 export async function signIn(page: Page, email: string, path = '/analytics') {
