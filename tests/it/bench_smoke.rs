@@ -9,9 +9,7 @@ async fn the_benchmark_measures_every_source_and_period_against_the_baseline(
     _: PgPoolOptions,
     options: PgConnectOptions,
 ) {
-    let database = options.get_database().unwrap().to_owned();
-    let base = std::env::var("DATABASE_URL").unwrap();
-    let url = format!("{}/{database}", base.rsplit_once('/').unwrap().0);
+    let url = crate::common::database_url(&options);
     let output = tokio::task::spawn_blocking(move || {
         Command::new(env!("CARGO_BIN_EXE_flowpilot-bench"))
             .env("DATABASE_URL", url)

@@ -1,7 +1,7 @@
 //! The operator's command line, run as the real binary against the test's database: secrets
 //! come from standard input or the environment, never from the command line.
 
-use crate::common::{app, post};
+use crate::common::{app, database_url, post};
 use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions},
     PgPool,
@@ -10,12 +10,6 @@ use std::{
     io::Write,
     process::{Command, Output, Stdio},
 };
-
-/// The URL of the database `#[sqlx::test]` made for this test.
-fn database_url(options: &PgConnectOptions) -> String {
-    let base = std::env::var("DATABASE_URL").unwrap();
-    format!("{}/{}", base.rsplit_once('/').unwrap().0, options.get_database().unwrap())
-}
 
 /// Runs `flowpilot-analytics args…` with `env`, writing `stdin` to it.
 async fn run(url: &str, args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {

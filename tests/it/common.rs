@@ -12,6 +12,13 @@ pub const ACCOUNT_A: Uuid = uuid!("aaaaaaaa-0000-0000-0000-000000000001");
 pub const ACCOUNT_B: Uuid = uuid!("bbbbbbbb-0000-0000-0000-000000000001");
 pub const PASSWORD: &str = "correct horse battery";
 
+/// The URL of the database `#[sqlx::test]` made for this test (for the real binary, or for a
+/// pool of the app's own settings): `DATABASE_URL` with that database's name.
+pub fn database_url(options: &sqlx::postgres::PgConnectOptions) -> String {
+    let base = std::env::var("DATABASE_URL").unwrap();
+    format!("{}/{}", base.rsplit_once('/').unwrap().0, options.get_database().unwrap())
+}
+
 pub fn app(pool: PgPool) -> Router {
     app_with(pool, AppConfig::for_tests())
 }

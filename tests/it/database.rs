@@ -1,7 +1,7 @@
 //! The database guards (SPEC §9): the timeouts every app connection carries, readiness, and a
 //! 503 with a request id — not a 500 — when the database cannot serve a request.
 
-use crate::common::{admin_cookie, app, app_on_small_pool, get, ACCOUNT_A};
+use crate::common::{admin_cookie, app, app_on_small_pool, database_url, get, ACCOUNT_A};
 use flowpilot_analytics::{
     error::AppError,
     server::{config::AppConfig, database},
@@ -11,10 +11,8 @@ use std::time::{Duration, Instant};
 
 /// The app's configuration pointed at the database `#[sqlx::test]` made for this test.
 fn config_for(pool: &PgPool) -> AppConfig {
-    let base = std::env::var("DATABASE_URL").unwrap();
-    let database = pool.connect_options().get_database().unwrap().to_owned();
     let mut config = AppConfig::for_tests();
-    config.database_url = format!("{}/{database}", base.rsplit_once('/').unwrap().0);
+    config.database_url = database_url(&pool.connect_options());
     config
 }
 

@@ -17,9 +17,7 @@ use std::{
 
 /// The URL of the database `#[sqlx::test]` made for this test.
 fn url_of(pool: &PgPool) -> String {
-    let base = std::env::var("DATABASE_URL").unwrap();
-    let database = pool.connect_options().get_database().unwrap().to_owned();
-    format!("{}/{database}", base.rsplit_once('/').unwrap().0)
+    crate::common::database_url(&pool.connect_options())
 }
 
 fn free_port() -> u16 {
