@@ -66,9 +66,7 @@ pub async fn revoke(pool: &PgPool, id_or_prefix: &str) -> Result<bool, AppError>
 }
 
 pub async fn authenticate(pool: &PgPool, key: &str) -> Result<ApiClient, AppError> {
-    let row: Option<(Uuid, Uuid)> = sqlx::query_as(
-        "SELECT id, account_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
-    )
+    let row: Option<(Uuid, Uuid)> = sqlx::query_as("SELECT * FROM api_key_principal($1)")
     .bind(hash(key))
     .fetch_optional(pool)
     .await?;

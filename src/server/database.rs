@@ -2,7 +2,10 @@
 //! that knows within a second when PostgreSQL is gone (so requests fail fast with 503 instead
 //! of waiting on the pool) and when it is back, and readiness (`/readyz`).
 
-use super::config::AppConfig;
+use super::{
+    config::{AppConfig, DatabaseSettings},
+    tenant,
+};
 use crate::{error::AppError, routes};
 use axum::{
     extract::{Request, State},
@@ -31,20 +34,46 @@ const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
 /// How long `/readyz` waits for the database: it answers within a second either way.
 const READY_TIMEOUT: Duration = Duration::from_millis(750);
 
-/// The connection options of the app: `statement_timeout` and
+/// The role request-serving connections take (startup option `role`): it owns nothing and is
+/// held to row-level security (migration 20261129000003, [`super::tenant`]).
+pub const APP_ROLE: &str = "flowpilot_app";
+
+/// The owner's connection options (migrations, the CLI, the seed): `statement_timeout` and
 /// `idle_in_transaction_session_timeout` set at connection start-up (no extra round trip).
 pub fn connect_options(config: &AppConfig) -> Result<PgConnectOptions, String> {
-    let settings = &config.database;
-    let millis = |d: Duration| d.as_millis().to_string();
-    Ok(PgConnectOptions::from_str(&config.database_url)
-        .map_err(|e| format!("DATABASE_URL: {e}"))?
-        .options([
-            ("statement_timeout", millis(settings.statement_timeout)),
-            ("idle_in_transaction_session_timeout", millis(settings.idle_in_transaction_timeout)),
-        ]))
+    let options = PgConnectOptions::from_str(&config.database_url)
+        .map_err(|e| format!("DATABASE_URL: {e}"))?;
+    Ok(guarded(options, &config.database))
 }
 
-/// Reaches PostgreSQL (creating the database if needed), migrates, and returns the app's pool.
+fn guarded(options: PgConnectOptions, settings: &DatabaseSettings) -> PgConnectOptions {
+    let millis = |d: Duration| d.as_millis().to_string();
+    options.options([
+        ("statement_timeout", millis(settings.statement_timeout)),
+        ("idle_in_transaction_session_timeout", millis(settings.idle_in_transaction_timeout)),
+    ])
+}
+
+/// The options of the server's connections: the owner's, as [`APP_ROLE`].
+pub fn app_connect_options(config: &AppConfig) -> Result<PgConnectOptions, String> {
+    Ok(connect_options(config)?.options([("role", APP_ROLE)]))
+}
+
+/// The server's pool: connections as [`APP_ROLE`] (with the guards) over `options` (the
+/// database's address and login, as in `DATABASE_URL`), each bound to the account of the task that takes
+/// it ([`tenant::bind`], which also proves the connection alive). Connects on first use.
+pub fn app_pool(options: PgConnectOptions, settings: &DatabaseSettings) -> PgPool {
+    PgPoolOptions::new()
+        .max_connections(settings.max_connections)
+        .acquire_timeout(settings.acquire_timeout)
+        .test_before_acquire(false)
+        .after_connect(|conn, _| Box::pin(tenant::bind(conn)))
+        .before_acquire(|conn, _| Box::pin(async move { tenant::bind(conn).await.map(|()| true) }))
+        .connect_lazy_with(guarded(options, settings).options([("role", APP_ROLE)]))
+}
+
+/// Reaches PostgreSQL (creating the database if needed), migrates, and returns the owner's pool
+/// (for the CLI; the server serves from [`app_pool`]).
 pub async fn connect_and_migrate(config: &AppConfig) -> Result<PgPool, String> {
     let url = &config.database_url;
     let exists = Postgres::database_exists(url)

@@ -1,7 +1,7 @@
 //! The middleware between a request and its handler: who is signed in, whether a page visitor
 //! must sign in first, and JSON for the errors that axum answers before any handler runs.
 
-use super::{auth::session, errors, identity::CurrentUser, state::AppState};
+use super::{auth::session, errors, identity::CurrentUser, state::AppState, tenant};
 use crate::{error::AppError, routes};
 use axum::{
     extract::{Request, State},
@@ -21,7 +21,11 @@ pub async fn resolve_user(
     if let Some(token) = session::token_from(&jar, state.config.secure_cookies) {
         match session::user_for_token(&state.pool, &token).await {
             Ok(Some(user)) => {
+                let account = user.account_id;
                 request.extensions_mut().insert(user);
+                if let Some(account) = account {
+                    return tenant::scoped(account, next.run(request)).await;
+                }
             }
             Ok(None) => {}
             Err(error) => return error.into_response(),

@@ -22,3 +22,4 @@ pub mod secret_box;
 pub mod seed;
 pub mod server_fns;
 pub mod state;
+pub mod tenant;

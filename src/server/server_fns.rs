@@ -7,6 +7,7 @@ use super::{
     identity::{require_team_admin, Admin, CurrentUser},
     rate_limit,
     state::AppState,
+    tenant,
 };
 use crate::{
     error::AppError,
@@ -29,7 +30,8 @@ where
         let parts = use_context::<http::request::Parts>();
         let admin =
             require_team_admin(parts.as_ref().and_then(|p| p.extensions.get::<CurrentUser>()))?;
-        body(state, admin).await
+        // Leptos runs a page's resources in tasks of their own: the scope goes with the body.
+        tenant::scoped(admin.account_id, body(state, admin)).await
     }
     .await;
     if let (Err(error), Some(response)) = (&result, use_context::<leptos_axum::ResponseOptions>()) {

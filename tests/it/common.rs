@@ -2,7 +2,7 @@
 //! users and signed-in cookies, and requests sent with `tower::ServiceExt::oneshot`.
 
 use axum::{body::Body, http::Request, Router};
-use flowpilot_analytics::server::{auth, config::AppConfig, router, state::AppState};
+use flowpilot_analytics::server::{auth, config::AppConfig, database, router, state::AppState};
 use http_body_util::BodyExt;
 use sqlx::PgPool;
 use tower::ServiceExt;
@@ -23,28 +23,33 @@ pub fn app(pool: PgPool) -> Router {
     app_with(pool, AppConfig::for_tests())
 }
 
+/// The router as the server builds it, over the test's database: its queries run from the
+/// server's own kind of pool ([`database::app_pool`]: the app role under row-level security,
+/// the configured guards), while `pool` — the owner's — sets up fixtures and checks rows.
 pub fn app_with(pool: PgPool, config: AppConfig) -> Router {
+    app_and_pool(&pool, config).0
+}
+
+/// [`app_with`], also returning the app's own pool.
+pub fn app_and_pool(pool: &PgPool, config: AppConfig) -> (Router, PgPool) {
     let options = leptos::prelude::get_configuration(Some("Leptos.toml"))
         .expect("Leptos.toml")
         .leptos_options;
-    router::build(AppState::new(options, pool, config))
+    let app_pool = database::app_pool((*pool.connect_options()).clone(), &config.database);
+    (router::build(AppState::new(options, app_pool.clone(), config)), app_pool)
 }
 
-/// The router over a pool of its own on the test's database: `size` connections, waiting at
-/// most `acquire` for one (what production's pool settings decide).
-pub async fn app_on_small_pool(
+/// The router over a pool of `size` connections, waiting at most `acquire` for one (what
+/// production's pool settings decide).
+pub fn app_on_small_pool(
     pool: &PgPool,
     size: u32,
     acquire: std::time::Duration,
-    config: AppConfig,
+    mut config: AppConfig,
 ) -> (Router, PgPool) {
-    let small = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(size)
-        .acquire_timeout(acquire)
-        .connect_with((*pool.connect_options()).clone())
-        .await
-        .unwrap();
-    (app_with(small.clone(), config), small)
+    config.database.max_connections = size;
+    config.database.acquire_timeout = acquire;
+    app_and_pool(pool, config)
 }
 
 pub async fn user(pool: &PgPool, email: &str, role: &str, account: Option<Uuid>) -> Uuid {

@@ -66,7 +66,7 @@ async fn readyz_says_whether_the_database_answers_with_every_migration(pool: PgP
 async fn a_request_that_cannot_get_a_connection_is_a_503_with_a_request_id(pool: PgPool) {
     let cookie = admin_cookie(&pool, ACCOUNT_A).await;
     let (app, one) =
-        app_on_small_pool(&pool, 1, Duration::from_millis(300), AppConfig::for_tests()).await;
+        app_on_small_pool(&pool, 1, Duration::from_millis(300), AppConfig::for_tests());
     let held = one.acquire().await.unwrap();
     let r = get(&app, "/api/v1/analytics/flowpilot?period=7d", Some(&cookie)).await;
     assert_eq!(r.status, 503, "{}", r.body);

@@ -22,5 +22,6 @@ mod psa;
 mod psa_push;
 mod psa_stub;
 mod rollups;
+mod row_security;
 mod slow_psa;
 mod tenants;

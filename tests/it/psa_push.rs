@@ -8,6 +8,7 @@ use crate::{
 };
 use flowpilot_analytics::server::{
     config::AppConfig,
+    database,
     psa::{connection, delivery, ledger},
 };
 use serde_json::{json, Value};
@@ -344,15 +345,17 @@ async fn the_sweep_resolves_a_pending_push_and_the_retry_replays_it(pool: PgPool
     s.psa.stall_lookups(None);
     let config = AppConfig::for_tests();
     let (secrets, policy) = (config.secrets.as_ref(), &config.push_policy);
+    // As the server runs it: the app role, under row-level security.
+    let app_pool = database::app_pool((*pool.connect_options()).clone(), &config.database);
     // Past the settle time (1 s in the tests) since the unanswered send.
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    assert_eq!(delivery::sweep(&pool, secrets, policy).await.unwrap(), 1);
+    assert_eq!(delivery::sweep(&app_pool, secrets, policy).await.unwrap(), 1);
     assert_eq!(logs(&pool).await.len(), 1);
     let retry = s.push("notes", json!({"text": "x"}), "sw-1").await;
     assert_eq!(retry.status, 201, "{}", retry.body);
     assert_eq!(push_id(&retry), logs(&pool).await[0].3.unwrap());
     assert_eq!((s.psa.notes().len(), s.psa.requests().0), (1, 1));
-    assert_eq!(delivery::sweep(&pool, secrets, policy).await.unwrap(), 0, "nothing left");
+    assert_eq!(delivery::sweep(&app_pool, secrets, policy).await.unwrap(), 0, "nothing left");
 }
 
 #[sqlx::test(fixtures("ingest"))]
@@ -375,7 +378,9 @@ async fn idempotency_records_and_resolved_pushes_expire_after_seven_days(pool: P
         .await
         .unwrap();
     }
-    assert_eq!(ledger::expire(&pool).await.unwrap(), 2);
+    let app_pool =
+        database::app_pool((*pool.connect_options()).clone(), &AppConfig::for_tests().database);
+    assert_eq!(ledger::expire(&app_pool).await.unwrap(), 2);
     let keys: Vec<(String,)> =
         sqlx::query_as("SELECT idempotency_key FROM psa_pushes ORDER BY idempotency_key")
             .fetch_all(&pool)

@@ -70,7 +70,7 @@ async fn twenty_slow_pushes_do_not_slow_or_fail_anything_else(pool: PgPool) {
     config.push_policy.deadline = Duration::from_secs(30);
     config.push_policy.max_concurrent = 20;
     // A small pool, as in production under load: a push holding a connection would starve it.
-    let (app, _) = app_on_small_pool(&pool, 5, Duration::from_secs(3), config).await;
+    let (app, _) = app_on_small_pool(&pool, 5, Duration::from_secs(3), config);
 
     let psa = StubPsa::start().await;
     connect(&pool, "Account A", &psa).await;

@@ -16,15 +16,20 @@ use flowpilot_analytics::{
         auth,
         cli::init_logging,
         config::AppConfig,
+        database,
         queries::{self, Window},
         router,
         seed::{self, SeedOptions},
         state::AppState,
+        tenant,
     },
 };
 use measure::{explain, get_ok, percentile, time};
-use sqlx::{postgres::PgPoolOptions, Connection, Executor, PgConnection, PgPool};
-use std::{fmt::Write as _, io::Write as _, process::ExitCode, time::Instant};
+use sqlx::{
+    postgres::{PgConnectOptions, PgPoolOptions},
+    Connection, Executor, PgConnection, PgPool,
+};
+use std::{fmt::Write as _, io::Write as _, process::ExitCode, str::FromStr, time::Instant};
 use uuid::Uuid;
 
 #[derive(Parser)]
@@ -141,10 +146,15 @@ async fn measure(
         .connect(&config.database_url)
         .await?;
 
+    // The server's own pool: the app role under row-level security, bound per checkout.
+    let app_pool = database::app_pool(
+        PgConnectOptions::from_str(&config.database_url).map_err(AppError::internal)?,
+        &config.database,
+    );
     // The JSON endpoints, through the real router, as a team admin of the account.
     let state = AppState::new(
         leptos::prelude::LeptosOptions::builder().output_name("flowpilot-analytics").build(),
-        pool.clone(),
+        app_pool.clone(),
         AppConfig { rate_limit_per_minute: 1_000_000, ..config.clone() },
     );
     let app = router::build(state);
@@ -166,7 +176,7 @@ async fn measure(
 
     writeln!(
         report,
-        "| source | period | query p50 | p95 | p99 | fresh connection p50 | endpoint p50 | p95 | p99 | page p50 | page − query | rows read | buffers | baseline p50 | baseline ÷ ours |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+        "| source | period | query p50 | p95 | p99 | as app role p50 | p95 | app role ÷ owner (p50) | fresh connection p50 | endpoint p50 | p95 | p99 | page p50 | page − query | rows read | buffers | baseline p50 | baseline ÷ ours |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     )
     .ok();
     let mut p95_by: Vec<(DataSource, Period, f64)> = Vec::new();
@@ -175,6 +185,12 @@ async fn measure(
             let window = Window::ending_at(period, chrono::Utc::now());
             ours(pool, source, account, window).await?;
             let warm = time(options.iterations, || ours(pool, source, account, window)).await?;
+            // The same statements as the server runs them: as the app role, bound to the account
+            // (row-level security on), against the owner's run above (which bypasses it).
+            let app_role = time(options.iterations, || {
+                tenant::scoped(account, ours(&app_pool, source, account, window))
+            })
+            .await?;
             let fresh = time(options.iterations.min(10), || async {
                 let mut conn = PgConnection::connect(&config.database_url).await?;
                 conn.execute("DISCARD ALL").await?;
@@ -212,10 +228,13 @@ async fn measure(
             p95_by.push((source, period, percentile(&warm, 95.0)));
             writeln!(
                 report,
-                "| {} | {period} | {ours50:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {page50:.1} | {:.1} | {rows:.0} | {buffers} | {baseline} |",
+                "| {} | {period} | {ours50:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2}× | {:.1} | {:.1} | {:.1} | {:.1} | {page50:.1} | {:.1} | {rows:.0} | {buffers} | {baseline} |",
                 source.name(),
                 percentile(&warm, 95.0),
                 percentile(&warm, 99.0),
+                percentile(&app_role, 50.0),
+                percentile(&app_role, 95.0),
+                percentile(&app_role, 50.0) / ours50,
                 percentile(&fresh, 50.0),
                 percentile(&endpoint, 50.0),
                 percentile(&endpoint, 95.0),
@@ -246,6 +265,7 @@ async fn measure(
     }
     sqlx::query("DELETE FROM users WHERE id = $1").bind(admin).execute(pool).await?;
     baseline_pool.close().await;
+    app_pool.close().await;
     Ok(format!(
         "### {} — {} sessions in {} account(s), measured account: {} sessions\n\n{report}",
         options.label, total_sessions, options.accounts, options.sessions_per_account

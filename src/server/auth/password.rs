@@ -105,9 +105,7 @@ pub async fn authenticate(
     password: &str,
     throttle: &Throttle,
 ) -> Result<Uuid, AppError> {
-    let row: Option<(Uuid, String)> = sqlx::query_as(
-        "SELECT id, password_hash FROM users WHERE lower(email) = lower($1) AND is_active",
-    )
+    let row: Option<(Uuid, String)> = sqlx::query_as("SELECT * FROM auth_user_by_email($1)")
     .bind(email.trim())
     .fetch_optional(pool)
     .await?;

@@ -53,10 +53,7 @@ pub async fn create_session(pool: &PgPool, user_id: Uuid) -> Result<String, AppE
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
-    sqlx::query(
-        "INSERT INTO auth_sessions (token_hash, user_id, expires_at)
-         VALUES ($1, $2, now() + make_interval(days => $3))",
-    )
+    sqlx::query("SELECT auth_session_start($1, $2, $3)")
     .bind(token_hash(&token))
     .bind(user_id)
     .bind(SESSION_DAYS as i32)
@@ -68,39 +65,16 @@ pub async fn create_session(pool: &PgPool, user_id: Uuid) -> Result<String, AppE
 /// The signed-in user of a live session (not past 7 days, used within 12 hours), marking the
 /// session used.
 pub async fn user_for_token(pool: &PgPool, token: &str) -> Result<Option<CurrentUser>, AppError> {
-    let hash = token_hash(token);
-    let found: Option<(CurrentUser, bool)> = sqlx::query_as(
-        "SELECT u.id AS user_id, u.email, u.role, u.account_id,
-                s.last_seen_at < now() - make_interval(secs => $3) AS stale
-         FROM auth_sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = $1 AND s.expires_at > now()
-           AND s.last_seen_at > now() - make_interval(hours => $2) AND u.is_active",
-    )
-    .bind(&hash)
-    .bind(IDLE_HOURS)
-    .bind(f64::from(TOUCH_EVERY_SECS))
-    .fetch_optional(pool)
-    .await?
-    .map(|row: UserRow| (row.user, row.stale));
-    let Some((user, stale)) = found else { return Ok(None) };
-    if stale {
-        sqlx::query("UPDATE auth_sessions SET last_seen_at = now() WHERE token_hash = $1")
-            .bind(&hash)
-            .execute(pool)
-            .await?;
-    }
-    Ok(Some(user))
-}
-
-#[derive(sqlx::FromRow)]
-struct UserRow {
-    #[sqlx(flatten)]
-    user: CurrentUser,
-    stale: bool,
+    Ok(sqlx::query_as("SELECT * FROM auth_session_user($1, $2, $3)")
+        .bind(token_hash(token))
+        .bind(IDLE_HOURS)
+        .bind(f64::from(TOUCH_EVERY_SECS))
+        .fetch_optional(pool)
+        .await?)
 }
 
 pub async fn end_session(pool: &PgPool, token: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM auth_sessions WHERE token_hash = $1")
+    sqlx::query("SELECT auth_session_end($1)")
         .bind(token_hash(token))
         .execute(pool)
         .await?;
@@ -108,14 +82,11 @@ pub async fn end_session(pool: &PgPool, token: &str) -> Result<(), AppError> {
 }
 
 pub async fn delete_expired_sessions(pool: &PgPool) -> Result<u64, AppError> {
-    Ok(sqlx::query(
-        "DELETE FROM auth_sessions
-         WHERE expires_at < now() OR last_seen_at < now() - make_interval(hours => $1)",
-    )
-    .bind(IDLE_HOURS)
-    .execute(pool)
-    .await?
-    .rows_affected())
+    let (expired,): (i64,) = sqlx::query_as("SELECT auth_sessions_expire($1)")
+        .bind(IDLE_HOURS)
+        .fetch_one(pool)
+        .await?;
+    Ok(expired.unsigned_abs())
 }
 
 /// The `Set-Cookie` value that carries `token` (`None`: the one that clears it).

@@ -11,17 +11,23 @@ use crate::server::{
     rate_limit, router,
     state::AppState,
 };
-use sqlx::PgPool;
-use std::{sync::Arc, time::Duration};
+use sqlx::{postgres::PgConnectOptions, PgPool};
+use std::{str::FromStr, sync::Arc, time::Duration};
 use tokio::sync::Notify;
 
-pub async fn serve(pool: PgPool, config: AppConfig) -> Result<(), String> {
+/// Serves from a pool of its own as the app role ([`database::app_pool`]); `owner` (what
+/// migrated the database) is closed first, so no request runs as the owner.
+pub async fn serve(owner: PgPool, config: AppConfig) -> Result<(), String> {
+    owner.close().await;
+    let url = PgConnectOptions::from_str(&config.database_url)
+        .map_err(|e| format!("DATABASE_URL: {e}"))?;
+    let pool = database::app_pool(url, &config.database);
     let leptos_config = leptos::prelude::get_configuration(Some("Leptos.toml"))
         .map_err(|e| format!("reading Leptos.toml: {e}"))?;
     let options = leptos_config.leptos_options;
     let addr = options.site_addr;
     let grace = config.shutdown_grace;
-    let probe_options = database::connect_options(&config)?;
+    let probe_options = database::app_connect_options(&config)?;
     let state = AppState::new(options, pool, config);
     database::spawn_probe(probe_options, state.database.clone());
     spawn_housekeeping(state.clone());

@@ -11,6 +11,7 @@ use super::{
     errors,
     idempotency::{self, Answer},
     state::AppState,
+    tenant,
 };
 use crate::{error::AppError, routes};
 use axum::{
@@ -57,7 +58,7 @@ impl Request {
     where
         F: for<'t> FnOnce(&'t mut Transaction<'static, Postgres>, &'t Request) -> Effect<'t>,
     {
-        match self.execute(effect).await {
+        match tenant::scoped(self.client.account_id, self.execute(effect)).await {
             Ok((status, body)) => (status, Json(body)).into_response(),
             Err(error) => error.into_response(),
         }

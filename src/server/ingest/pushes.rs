@@ -15,6 +15,7 @@ use crate::{
             ledger::{self, Claim, NewPush},
             PushKind,
         },
+        tenant,
     },
 };
 use axum::{
@@ -96,7 +97,8 @@ async fn push(
     request: Request,
     read: fn(&Request) -> Result<PushKind, AppError>,
 ) -> Response {
-    match execute(session_id, &request, read).await {
+    let account = request.client.account_id;
+    match tenant::scoped(account, execute(session_id, &request, read)).await {
         Ok((status, body)) => (status, Json(body)).into_response(),
         Err(error) => error.into_response(),
     }

@@ -20,7 +20,10 @@ use super::{
     ledger::{self, Claimed},
     Attempt, PsaError, PushPolicy,
 };
-use crate::{error::AppError, server::secret_box::SecretBox};
+use crate::{
+    error::AppError,
+    server::{secret_box::SecretBox, tenant},
+};
 use serde_json::Value;
 use sqlx::PgPool;
 
@@ -134,11 +137,13 @@ pub async fn sweep(
 ) -> Result<usize, AppError> {
     let mut delivered = 0;
     for (account_id, id) in ledger::stale(pool, policy, SWEEP_BATCH).await? {
-        let result = match ledger::take(pool, secrets, policy, account_id, id).await {
-            Ok(Some(claimed)) => deliver(pool, policy, claimed).await.map(Some),
-            Ok(None) => Ok(None),
-            Err(error) => Err(error),
-        };
+        let result = tenant::scoped(account_id, async {
+            match ledger::take(pool, secrets, policy, account_id, id).await? {
+                Some(claimed) => deliver(pool, policy, claimed).await.map(Some),
+                None => Ok(None),
+            }
+        })
+        .await;
         match result {
             Ok(Some(_)) => delivered += 1,
             Ok(None) => {}

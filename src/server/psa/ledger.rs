@@ -217,12 +217,7 @@ pub async fn stale(
     policy: &PushPolicy,
     limit: i64,
 ) -> Result<Vec<(Uuid, Uuid)>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT account_id, id FROM psa_pushes
-         WHERE state = 'pending' AND (lease_until IS NULL OR lease_until <= now())
-           AND (last_sent_at IS NULL OR last_sent_at <= now() - $1 * interval '1 millisecond')
-         ORDER BY created_at LIMIT $2",
-    )
+    Ok(sqlx::query_as("SELECT * FROM psa_pushes_stale($1, $2)")
     .bind(policy.settle.as_secs_f64() * 1000.0)
     .bind(limit)
     .fetch_all(pool)
@@ -352,20 +347,9 @@ pub const RETENTION_DAYS: i32 = 7;
 
 /// Removes idempotency records and resolved pushes older than [`RETENTION_DAYS`]; how many.
 pub async fn expire(pool: &PgPool) -> Result<u64, AppError> {
-    let keys = sqlx::query(
-        "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(days => $1)",
-    )
-    .bind(RETENTION_DAYS)
-    .execute(pool)
-    .await?
-    .rows_affected();
-    let pushes = sqlx::query(
-        "DELETE FROM psa_pushes
-         WHERE state <> 'pending' AND created_at < now() - make_interval(days => $1)",
-    )
-    .bind(RETENTION_DAYS)
-    .execute(pool)
-    .await?
-    .rows_affected();
-    Ok(keys + pushes)
+    let (expired,): (i64,) = sqlx::query_as("SELECT write_records_expire($1)")
+        .bind(RETENTION_DAYS)
+        .fetch_one(pool)
+        .await?;
+    Ok(expired.unsigned_abs())
 }
