@@ -3,7 +3,10 @@
 //! [`LIFETIME_MS`] and at most [`CAPACITY`] are kept (the oldest goes first); a page reload
 //! starts afresh. The data is read-only here, so nothing on the page invalidates it.
 
-use crate::{error::AppError, page_state::use_period_param, routes::DataSource};
+use crate::{
+    error::AppError, href::query_string, model::WindowParams, page_state::use_window_params,
+    routes::DataSource,
+};
 use leptos::prelude::*;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::{any::Any, collections::VecDeque, future::Future, sync::Arc};
@@ -63,26 +66,26 @@ fn now_ms() -> f64 {
 }
 
 /// A tab's data for the current URL: from the cache when this query was loaded before in this
-/// page session, else from `fetch` (the tab's server function, given the raw period).
+/// page session, else from `fetch` (the tab's server function, given the raw window).
 pub fn use_tab_data<T, Fut>(
     source: DataSource,
-    fetch: impl Fn(String) -> Fut + Copy + Send + Sync + 'static,
+    fetch: impl Fn(WindowParams) -> Fut + Copy + Send + Sync + 'static,
 ) -> Resource<Loaded<T>>
 where
     T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
     Fut: Future<Output = Result<T, AppError>> + Send + 'static,
 {
-    let period = use_period_param();
+    let window = use_window_params();
     let cache = use_context::<DataCache>();
     Resource::new(
-        move || period.get(),
-        move |period| {
-            let key = format!("{}?period={period}", source.name());
+        move || window.get(),
+        move |window| {
+            let key = format!("{}?{}", source.name(), query_string(window.pairs()));
             async move {
                 if let Some(hit) = cache.and_then(|c| c.get::<T>(&key)) {
                     return Loaded { key, result: Ok(hit) };
                 }
-                Loaded { result: fetch(period).await, key }
+                Loaded { result: fetch(window).await, key }
             }
         },
     )

@@ -4,7 +4,7 @@
 
 /// Query parameters the whole analytics page shares (every tab reads them): a link to another
 /// tab, another period or another sort keeps them.
-pub const SHARED_PARAMS: [&str; 1] = ["period"];
+pub const SHARED_PARAMS: [&str; 3] = ["period", "from", "to"];
 
 /// Percent-encodes everything but RFC 3986 unreserved characters.
 pub fn encode_component(text: &str) -> String {

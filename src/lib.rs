@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod app;
+pub mod compare;
 pub mod components;
 pub mod data_cache;
 pub mod error;

@@ -65,6 +65,112 @@ impl FromStr for Period {
     }
 }
 
+/// The longest custom window, in days (SPEC §7).
+pub const MAX_WINDOW_DAYS: i64 = 366;
+
+/// The window a request asks for, as its raw query values ("" when absent): `period`, or `from`
+/// and `to` (account-local days, both inclusive). [`WindowParams::spec`] is the one place that
+/// decides which combinations are valid; the server adds "`to` is not after today".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct WindowParams {
+    pub period: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// A valid window request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowSpec {
+    /// The last N days up to now.
+    Period(Period),
+    /// Whole local days `from..=to` (clipped at now).
+    Days { from: chrono::NaiveDate, to: chrono::NaiveDate },
+}
+
+impl WindowParams {
+    /// Which window is asked for; 422 naming the rule that is broken.
+    pub fn spec(&self) -> Result<WindowSpec, AppError> {
+        let (period, from, to) = (self.period.trim(), self.from.trim(), self.to.trim());
+        match (from.is_empty(), to.is_empty()) {
+            (true, true) => Ok(WindowSpec::Period(Period::parse_param(Some(period))?)),
+            (false, false) if !period.is_empty() => {
+                Err(AppError::validation("Send either `period` or `from` and `to`, not both."))
+            }
+            (false, false) => {
+                let (from, to) = (parse_day("from", from)?, parse_day("to", to)?);
+                if from > to {
+                    return Err(AppError::validation(format!(
+                        "`from` ({from}) must not be after `to` ({to})."
+                    )));
+                }
+                if (to - from).num_days() + 1 > MAX_WINDOW_DAYS {
+                    return Err(AppError::validation(format!(
+                        "A window spans at most {MAX_WINDOW_DAYS} days; {from} to {to} is {}.",
+                        (to - from).num_days() + 1
+                    )));
+                }
+                Ok(WindowSpec::Days { from, to })
+            }
+            _ => Err(AppError::validation("Send both `from` and `to` (YYYY-MM-DD), or neither.")),
+        }
+    }
+
+    /// The query pairs that reproduce this window (empty values left out by links).
+    pub fn pairs(&self) -> [(&'static str, &str); 3] {
+        [("period", &self.period), ("from", &self.from), ("to", &self.to)]
+    }
+}
+
+fn parse_day(name: &str, text: &str) -> Result<chrono::NaiveDate, AppError> {
+    let day = (text.len() == 10)
+        .then(|| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten();
+    day.ok_or_else(|| {
+        AppError::validation(format!(
+            "`{name}` must be a date as YYYY-MM-DD, not \"{}\".",
+            truncate_for_message(text)
+        ))
+    })
+}
+
+/// What a response covers (SPEC §7): its first and last local day, the account's time zone
+/// those days are in, and when it was computed (RFC 3339).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowInfo {
+    pub from: String,
+    pub to: String,
+    pub timezone: String,
+    pub as_of: String,
+}
+
+/// A response that carries its window and, when compared, the previous window's answer.
+pub trait Windowed: Sized {
+    fn set_window(&mut self, window: WindowInfo, previous: Option<Self>);
+    fn window(&self) -> &WindowInfo;
+    /// The previous window, when the answer was compared.
+    fn previous_window(&self) -> Option<&WindowInfo>;
+}
+
+macro_rules! windowed {
+    ($($response:ty),+) => {$(
+        impl Windowed for $response {
+            fn set_window(&mut self, window: WindowInfo, previous: Option<Self>) {
+                self.window = window;
+                self.previous = previous.map(Box::new);
+            }
+
+            fn window(&self) -> &WindowInfo {
+                &self.window
+            }
+
+            fn previous_window(&self) -> Option<&WindowInfo> {
+                self.previous.as_ref().map(|p| &p.window)
+            }
+        }
+    )+};
+}
+windowed!(OverviewResponse, CoverageResponse, FlowQualityResponse, EnhancedPsaMetrics);
+
 /// Echoes user input back in an error message without letting it grow the response.
 pub fn truncate_for_message(text: &str) -> String {
     const MAX: usize = 40;
@@ -115,6 +221,12 @@ pub struct OverviewResponse {
     pub matched_flow_rate: f64,
     pub daily_trend: Vec<OverviewDay>,
     pub top_domains: Vec<DomainCount>,
+    /// The window this answer covers (SPEC §7).
+    #[serde(default)]
+    pub window: WindowInfo,
+    /// The same answer for the window of equal length before it, when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Box<Self>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -133,6 +245,12 @@ pub struct CoverageResponse {
     pub domains: Vec<CoverageDomainRow>,
     pub unmapped_session_count: i64,
     pub total_domains: i64,
+    /// The window this answer covers (SPEC §7).
+    #[serde(default)]
+    pub window: WindowInfo,
+    /// The same answer for the window of equal length before it, when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Box<Self>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -152,6 +270,12 @@ pub struct FlowQualityResponse {
     pub flows: Vec<FlowQualityRow>,
     pub top_performers: Vec<FlowQualityRow>,
     pub needs_attention: Vec<FlowQualityRow>,
+    /// The window this answer covers (SPEC §7).
+    #[serde(default)]
+    pub window: WindowInfo,
+    /// The same answer for the window of equal length before it, when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Box<Self>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -176,6 +300,12 @@ pub struct EnhancedPsaMetrics {
     pub avg_hours_per_session: f64,
     pub push_funnel: PsaFunnel,
     pub daily_trend: Vec<PsaDailyTrend>,
+    /// The window this answer covers (SPEC §7).
+    #[serde(default)]
+    pub window: WindowInfo,
+    /// The same answer for the window of equal length before it, when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Box<Self>>,
 }
 
 impl PsaFunnel {
@@ -234,6 +364,37 @@ mod tests {
         assert_eq!("30d".parse::<Period>().unwrap(), Period::Days30);
         assert_eq!("90d".parse::<Period>().unwrap(), Period::Days90);
         assert_eq!(Period::Days90.days(), 90);
+    }
+
+    fn params(period: &str, from: &str, to: &str) -> WindowParams {
+        WindowParams { period: period.into(), from: from.into(), to: to.into() }
+    }
+
+    #[test]
+    fn a_window_is_a_period_or_a_valid_range_and_each_broken_rule_is_named() {
+        let day = |t: &str| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").unwrap();
+        assert_eq!(params("", "", "").spec().unwrap(), WindowSpec::Period(Period::Days30));
+        assert_eq!(params("7d", "", "").spec().unwrap(), WindowSpec::Period(Period::Days7));
+        assert_eq!(
+            params("", "2026-03-01", "2026-03-01").spec().unwrap(),
+            WindowSpec::Days { from: day("2026-03-01"), to: day("2026-03-01") }
+        );
+        // 2028 is a leap year: 366 days is the most.
+        assert!(params("", "2028-01-01", "2028-12-31").spec().is_ok());
+        for (bad, rule) in [
+            (params("7d", "2026-03-01", "2026-03-02"), "not both"),
+            (params("", "2026-03-01", ""), "or neither"),
+            (params("", "", "2026-03-01"), "or neither"),
+            (params("", "2026-3-1", "2026-03-02"), "YYYY-MM-DD"),
+            (params("", "2026-02-30", "2026-03-02"), "YYYY-MM-DD"),
+            (params("", "2026-03-02", "2026-03-01"), "must not be after"),
+            (params("", "2027-01-01", "2028-01-02"), "at most 366 days"),
+            (params("1y", "", ""), "Allowed values"),
+        ] {
+            let error = bad.spec().unwrap_err();
+            assert_eq!(error.status_code(), 422, "{bad:?}");
+            assert!(error.to_string().contains(rule), "{bad:?}: {error}");
+        }
     }
 
     #[test]

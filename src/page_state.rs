@@ -1,8 +1,12 @@
-//! What every part of the analytics page reads: the period in the URL, the page context the
+//! What every part of the analytics page reads: the window in the URL, the page context the
 //! layout loads once, and links that keep the page's shared parameters. Pages and components
 //! both use it, so neither has to reach into the other.
 
-use crate::{error::AppError, href, model::PageContext};
+use crate::{
+    error::AppError,
+    href,
+    model::{PageContext, WindowParams},
+};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -10,11 +14,15 @@ use leptos_router::hooks::use_query_map;
 #[derive(Clone, Copy)]
 pub struct PageContextResource(pub Resource<Result<PageContext, AppError>>);
 
-/// The raw `period` query value of the current URL ("" when absent): each tab hands it to its
-/// server function, which validates it.
-pub fn use_period_param() -> Memo<String> {
+/// The window of the current URL as raw query values (`period`, `from`, `to`; "" when absent):
+/// each tab hands them to its server function, which validates them.
+pub fn use_window_params() -> Memo<WindowParams> {
     let query = use_query_map();
-    Memo::new(move |_| query.read().get("period").unwrap_or_default())
+    Memo::new(move |_| {
+        let query = query.read();
+        let text = |name| query.get(name).unwrap_or_default();
+        WindowParams { period: text("period"), from: text("from"), to: text("to") }
+    })
 }
 
 /// `link(path, set)`: a link to `path` with `set`, keeping the shared parameters of the current

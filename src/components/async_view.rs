@@ -3,10 +3,13 @@
 //! itself; any other error takes their place.
 
 use crate::{
-    components::error_view::{ErrorView, RateLimitNotice},
+    components::{
+        error_view::{ErrorView, RateLimitNotice},
+        window_note::WindowNote,
+    },
     data_cache::{DataCache, Loaded},
     error::AppError,
-    model::PageContext,
+    model::{PageContext, Windowed},
     page_state::PageContextResource,
 };
 use leptos::prelude::*;
@@ -19,7 +22,7 @@ pub fn AsyncView<T, V>(
     ready: fn(T, PageContext) -> V,
 ) -> impl IntoView
 where
-    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    T: Windowed + Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
     V: IntoView + 'static,
 {
     let PageContextResource(context) = expect_context();
@@ -51,7 +54,13 @@ where
                                     cache.put(&key, &data);
                                 }
                                 shown.set_value(Some(data.clone()));
-                                ready(data, context).into_any()
+                                let window = data.window().clone();
+                                let previous = data.previous_window().cloned();
+                                view! {
+                                    <WindowNote window previous />
+                                    {ready(data, context)}
+                                }
+                                .into_any()
                             }
                             (Err(error @ AppError::RateLimited { .. }), Ok(context)) => {
                                 let kept = shown.get_value().map(|data| ready(data, context));

@@ -1,11 +1,14 @@
+use crate::compare::{Change, Verdict};
 use leptos::prelude::*;
 
-/// One KPI: a label over a large value, with an optional hint below.
+/// One KPI: a label over a large value, with an optional hint and its change against the
+/// previous window below.
 #[component]
 pub fn MetricCard(
     label: &'static str,
     value: String,
     #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional_no_strip)] change: Option<Change>,
 ) -> impl IntoView {
     view! {
         <div class="glass-card-static p-4" role="group" aria-label=label>
@@ -14,7 +17,32 @@ pub fn MetricCard(
                 {value}
             </p>
             {hint.map(|hint| view! { <p class="mt-1 text-xs text-muted-foreground">{hint}</p> })}
+            {change.map(|change| view! { <ChangeLine change /> })}
         </div>
+    }
+}
+
+/// "▲ +2.1 pp, worse — vs the previous period": arrow, signed text and the verdict in words,
+/// coloured by the verdict.
+#[component]
+pub fn ChangeLine(change: Change) -> impl IntoView {
+    let class = match change.verdict {
+        Verdict::Better => "text-emerald-400",
+        Verdict::Worse => "text-rose-400",
+        Verdict::Same | Verdict::Neutral => "text-muted-foreground",
+    };
+    let marker = change.verdict_text();
+    let verdict = match change.verdict_text() {
+        "" => String::new(),
+        words => format!(", {words}"),
+    };
+    view! {
+        <p class=format!("mt-1 text-xs tabular-nums {class}") data-change=marker>
+            <span aria-hidden="true">{change.arrow}" "</span>
+            {change.text}
+            {verdict}
+            <span class="text-muted-foreground">" vs previous"</span>
+        </p>
     }
 }
 

@@ -9,3 +9,4 @@ pub mod levels;
 pub mod metric_card;
 pub mod period_selector;
 pub mod tabs;
+pub mod window_note;

@@ -1,43 +1,114 @@
-//! The period selector: links, not a form control, so it works without JavaScript and keeps the
-//! current tab.
+//! The window selector: period links and a date-range form, both plain HTML (links and a GET
+//! form), so they work without JavaScript, keep the current tab and leave everything in the URL.
+//! A period link drops a custom range; the form drops the period.
 
 use crate::{
-    model::Period,
-    page_state::{use_link, use_period_param},
+    model::{Period, WindowSpec},
+    page_state::{use_link, use_window_params},
 };
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_query_map};
+
+/// Tab parameters a range submission keeps (the form sends only its own fields otherwise).
+const KEPT_BY_RANGE: [&str; 2] = ["sort", "dir"];
 
 #[component]
 pub fn PeriodSelector() -> impl IntoView {
-    let period = use_period_param();
+    let window = use_window_params();
     let location = use_location();
+    let query = use_query_map();
     let link = use_link();
-    let selected = move || Period::parse_param(Some(&period.get())).unwrap_or_default();
+    // What is shown as selected: the period asked for, or none while a range is.
+    let selected = move || match window.read().spec() {
+        Ok(WindowSpec::Period(period)) => Some(period),
+        Ok(WindowSpec::Days { .. }) => None,
+        Err(_) => Some(Period::default()),
+    };
+    let value = move |name: &'static str| {
+        move || {
+            let window = window.read();
+            if name == "from" {
+                window.from.clone()
+            } else {
+                window.to.clone()
+            }
+        }
+    };
     view! {
-        <nav aria-label="Period" class="mb-2 flex gap-1 rounded-lg bg-muted p-1 text-sm">
-            {Period::ALL
-                .into_iter()
-                .map(|option| {
-                    let href = move || link(&location.pathname.get(), &[("period", option.as_str())]);
-                    let active = move || selected() == option;
-                    view! {
-                        <a
-                            href=href
-                            aria-current=move || active().then_some("true")
-                            class=move || {
-                                if active() {
-                                    "rounded-md bg-primary/10 px-3 py-1 text-foreground"
-                                } else {
-                                    "rounded-md px-3 py-1 text-muted-foreground hover:text-foreground"
+        <div class="mb-2 flex flex-wrap items-center gap-3">
+            <nav aria-label="Period" class="flex gap-1 rounded-lg bg-muted p-1 text-sm">
+                {Period::ALL
+                    .into_iter()
+                    .map(|option| {
+                        let href = move || {
+                            link(
+                                &location.pathname.get(),
+                                &[("period", option.as_str()), ("from", ""), ("to", "")],
+                            )
+                        };
+                        let active = move || selected() == Some(option);
+                        view! {
+                            <a
+                                href=href
+                                aria-current=move || active().then_some("true")
+                                class=move || {
+                                    if active() {
+                                        "rounded-md bg-primary/10 px-3 py-1 text-foreground"
+                                    } else {
+                                        "rounded-md px-3 py-1 text-muted-foreground hover:text-foreground"
+                                    }
                                 }
-                            }
-                        >
-                            {option.as_str()}
-                        </a>
-                    }
-                })
-                .collect_view()}
-        </nav>
+                            >
+                                {option.as_str()}
+                            </a>
+                        }
+                    })
+                    .collect_view()}
+            </nav>
+            <form
+                method="get"
+                action=move || location.pathname.get()
+                aria-label="Date range"
+                class="flex flex-wrap items-center gap-2 text-sm"
+            >
+                <label class="flex items-center gap-1 text-muted-foreground">
+                    "From"
+                    <input
+                        type="date"
+                        name="from"
+                        required
+                        value=value("from")
+                        class="rounded-md border border-border bg-transparent px-2 py-1 text-foreground"
+                    />
+                </label>
+                <label class="flex items-center gap-1 text-muted-foreground">
+                    "To"
+                    <input
+                        type="date"
+                        name="to"
+                        required
+                        value=value("to")
+                        class="rounded-md border border-border bg-transparent px-2 py-1 text-foreground"
+                    />
+                </label>
+                {KEPT_BY_RANGE
+                    .into_iter()
+                    .map(|name| {
+                        move || {
+                            query
+                                .read()
+                                .get(name)
+                                .map(|v| view! { <input type="hidden" name=name value=v /> })
+                        }
+                    })
+                    .collect_view()}
+                <button
+                    type="submit"
+                    class="rounded-md bg-primary/10 px-3 py-1 text-foreground hover:bg-primary/20"
+                >
+                    "Apply"
+                </button>
+            </form>
+        </div>
     }
 }

@@ -14,17 +14,22 @@ use crate::{
 use leptos::{prelude::*, server_fn::codec::GetUrl};
 
 #[server(input = GetUrl, prefix = "/api/analytics", endpoint = "coverage")]
-pub async fn get_coverage(#[server(default)] period: String) -> Result<CoverageResponse, AppError> {
-    use crate::server::{queries::coverage::coverage, queries::Window, server_fns::load_as_admin};
-    load_as_admin(DataSource::Coverage, |state, admin| async move {
-        coverage(&state.pool, admin.account_id, Window::from_period_param(&period)?).await
+pub async fn get_coverage(
+    #[server(default)] period: String,
+    #[server(default)] from: String,
+    #[server(default)] to: String,
+) -> Result<CoverageResponse, AppError> {
+    use crate::server::{queries::coverage::coverage, server_fns::load_tab};
+    let window = crate::model::WindowParams { period, from, to };
+    load_tab(DataSource::Coverage, window, |pool, account, w| async move {
+        coverage(&pool, account, w).await
     })
     .await
 }
 
 #[component]
 pub fn CoverageTab() -> impl IntoView {
-    let resource = use_tab_data(DataSource::Coverage, get_coverage);
+    let resource = use_tab_data(DataSource::Coverage, |w| get_coverage(w.period, w.from, w.to));
     view! { <AsyncView resource ready=coverage_view /> }
 }
 

@@ -22,23 +22,27 @@ use std::collections::HashSet;
 #[server(input = GetUrl, prefix = "/api/analytics", endpoint = "flow-quality")]
 pub async fn get_flow_quality(
     #[server(default)] period: String,
+    #[server(default)] from: String,
+    #[server(default)] to: String,
     #[server(default)] sort: String,
 ) -> Result<FlowQualityResponse, AppError> {
     use crate::{
         flow_quality::FlowSort,
-        server::{queries::flow_quality::flow_quality, queries::Window, server_fns::load_as_admin},
+        server::{queries::flow_quality::flow_quality, server_fns::load_tab},
     };
-    load_as_admin(DataSource::FlowQuality, |state, admin| async move {
-        let window = Window::from_period_param(&period)?;
-        let sort = FlowSort::parse_param(Some(&sort))?;
-        flow_quality(&state.pool, admin.account_id, window, sort).await
+    let window = crate::model::WindowParams { period, from, to };
+    load_tab(DataSource::FlowQuality, window, |pool, account, w| {
+        let sort = FlowSort::parse_param(Some(&sort));
+        async move { flow_quality(&pool, account, w, sort?).await }
     })
     .await
 }
 
 #[component]
 pub fn FlowQualityTab() -> impl IntoView {
-    let resource = use_tab_data(DataSource::FlowQuality, |p| get_flow_quality(p, String::new()));
+    let resource = use_tab_data(DataSource::FlowQuality, |w| {
+        get_flow_quality(w.period, w.from, w.to, String::new())
+    });
     view! { <AsyncView resource ready=flow_quality_view /> }
 }
 

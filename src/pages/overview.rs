@@ -1,6 +1,7 @@
 //! Overview tab: KPI cards, the daily trend and the top five domains.
 
 use crate::{
+    compare::{Better, Change},
     components::{
         async_view::AsyncView,
         bar_list::{Bar, BarList},
@@ -17,22 +18,49 @@ use leptos::{prelude::*, server_fn::codec::GetUrl};
 
 /// `period` is the raw query value ("" for the default); it is validated on the server.
 #[server(input = GetUrl, prefix = "/api/analytics", endpoint = "overview")]
-pub async fn get_overview(#[server(default)] period: String) -> Result<OverviewResponse, AppError> {
-    use crate::server::{queries::overview::overview, queries::Window, server_fns::load_as_admin};
-    load_as_admin(DataSource::Overview, |state, admin| async move {
-        overview(&state.pool, admin.account_id, Window::from_period_param(&period)?).await
+pub async fn get_overview(
+    #[server(default)] period: String,
+    #[server(default)] from: String,
+    #[server(default)] to: String,
+) -> Result<OverviewResponse, AppError> {
+    use crate::server::{queries::overview::overview, server_fns::load_tab};
+    let window = crate::model::WindowParams { period, from, to };
+    load_tab(DataSource::Overview, window, |pool, account, w| async move {
+        overview(&pool, account, w).await
     })
     .await
 }
 
 #[component]
 pub fn OverviewTab() -> impl IntoView {
-    let resource = use_tab_data(DataSource::Overview, get_overview);
+    let resource = use_tab_data(DataSource::Overview, |w| get_overview(w.period, w.from, w.to));
     view! { <AsyncView resource ready=overview_view /> }
 }
 
 fn overview_view(data: OverviewResponse, _: PageContext) -> AnyView {
     let minutes = |m: f64| format!("{m:.1} min");
+    // Each card's change against the previous window, and which way is better for it.
+    let p = data.previous.as_deref();
+    let rate = |now: f64, then: fn(&OverviewResponse) -> f64, better| {
+        p.map(|p| Change::rate(now, then(p), better))
+    };
+    let sessions_change =
+        p.map(|p| Change::count(data.total_sessions, p.total_sessions, Better::Neither));
+    let resolution_change = rate(data.resolution_rate, |p| p.resolution_rate, Better::Up);
+    let escalation_change = rate(data.escalation_rate, |p| p.escalation_rate, Better::Down);
+    let guided_change = rate(data.guided_rate, |p| p.guided_rate, Better::Up);
+    let matched_change = rate(data.matched_flow_rate, |p| p.matched_flow_rate, Better::Up);
+    let confidence_change =
+        p.and_then(|p| Change::value(data.avg_confidence, p.avg_confidence, 2, "", Better::Up));
+    let minutes_change = p.and_then(|p| {
+        Change::value(
+            data.avg_resolution_minutes,
+            p.avg_resolution_minutes,
+            1,
+            " min",
+            Better::Down,
+        )
+    });
     let daily_rows = data
         .daily_trend
         .iter()
@@ -48,27 +76,43 @@ fn overview_view(data: OverviewResponse, _: PageContext) -> AnyView {
     view! {
         <section aria-label="Overview" class="space-y-6">
             <div class="grid grid-cols-2 gap-4 md:grid-cols-4">
-                <MetricCard label="Sessions" value=data.total_sessions.to_string() />
+                <MetricCard
+                    label="Sessions"
+                    value=data.total_sessions.to_string()
+                    change=sessions_change
+                />
                 <MetricCard
                     label="Resolution rate"
                     value=percent(data.resolution_rate)
                     hint=format!("{} resolved", data.resolved_sessions)
+                    change=resolution_change
                 />
                 <MetricCard
                     label="Escalation rate"
                     value=percent(data.escalation_rate)
                     hint=format!("{} escalated", data.escalated_sessions)
+                    change=escalation_change
                 />
-                <MetricCard label="Guided rate" value=percent(data.guided_rate) />
+                <MetricCard
+                    label="Guided rate"
+                    value=percent(data.guided_rate)
+                    change=guided_change
+                />
                 <MetricCard
                     label="Avg confidence"
                     value=or_dash(data.avg_confidence, |c| format!("{c:.2}"))
+                    change=confidence_change
                 />
                 <MetricCard
                     label="Avg resolution time"
                     value=or_dash(data.avg_resolution_minutes, minutes)
+                    change=minutes_change
                 />
-                <MetricCard label="Matched-flow rate" value=percent(data.matched_flow_rate) />
+                <MetricCard
+                    label="Matched-flow rate"
+                    value=percent(data.matched_flow_rate)
+                    change=matched_change
+                />
             </div>
             <div class="grid gap-4 lg:grid-cols-3">
                 <div class="glass-card-static min-w-0 p-4 lg:col-span-2">

@@ -18,17 +18,20 @@ use leptos::{prelude::*, server_fn::codec::GetUrl};
 #[server(input = GetUrl, prefix = "/api/analytics", endpoint = "psa-metrics")]
 pub async fn get_psa_metrics(
     #[server(default)] period: String,
+    #[server(default)] from: String,
+    #[server(default)] to: String,
 ) -> Result<EnhancedPsaMetrics, AppError> {
-    use crate::server::{queries::psa::psa_metrics, queries::Window, server_fns::load_as_admin};
-    load_as_admin(DataSource::Psa, |state, admin| async move {
-        psa_metrics(&state.pool, admin.account_id, Window::from_period_param(&period)?).await
+    use crate::server::{queries::psa::psa_metrics, server_fns::load_tab};
+    let window = crate::model::WindowParams { period, from, to };
+    load_tab(DataSource::Psa, window, |pool, account, w| async move {
+        psa_metrics(&pool, account, w).await
     })
     .await
 }
 
 #[component]
 pub fn PsaTab() -> impl IntoView {
-    let resource = use_tab_data(DataSource::Psa, get_psa_metrics);
+    let resource = use_tab_data(DataSource::Psa, |w| get_psa_metrics(w.period, w.from, w.to));
     view! { <AsyncView resource ready=psa_view /> }
 }
 

@@ -1,15 +1,19 @@
 //! The REST API of the analytics: one `GET` handler serves the four data sources
-//! (`/api/v1/analytics/flowpilot[/coverage|/flow-quality|/psa-metrics]?period=&sort=`), calling
+//! (`/api/v1/analytics/flowpilot[/coverage|/flow-quality|/psa-metrics]?period=|from=&to=`,
+//! `&compare=previous`, `&sort=`), calling
 //! the same queries as the tabs' server functions and spending the same budget.
 
 use super::{
     identity::Admin,
-    queries::{self, SourceAnswer, Window},
+    queries::{self, SourceAnswer},
     rate_limit,
     state::AppState,
 };
 use crate::{
-    error::AppError, flow_quality::FlowSort, model::truncate_for_message, routes::DataSource,
+    error::AppError,
+    flow_quality::FlowSort,
+    model::{truncate_for_message, WindowParams},
+    routes::DataSource,
 };
 use axum::{
     extract::{RawQuery, State},
@@ -53,10 +57,21 @@ async fn analytics(
 ) -> Result<SourceAnswer, AppError> {
     rate_limit::spend_analytics(state, admin.user_id, source).await?;
     let query = AnalyticsQuery::parse(raw_query)?;
-    let window = Window::from_period_param(query.get("period").unwrap_or_default())?;
+    let text = |name| query.get(name).unwrap_or_default().to_owned();
+    let window = WindowParams { period: text("period"), from: text("from"), to: text("to") };
+    let compare = match query.get("compare").map(str::trim) {
+        None | Some("") => false,
+        Some("previous") => true,
+        Some(other) => {
+            return Err(AppError::validation(format!(
+                "Unknown compare \"{}\". Allowed value: previous.",
+                truncate_for_message(other)
+            )))
+        }
+    };
     let sort = match source {
         DataSource::FlowQuality => FlowSort::parse_param(query.get("sort"))?,
         _ => FlowSort::default(),
     };
-    queries::answer(&state.pool, admin.account_id, source, window, sort).await
+    queries::requested(&state.pool, admin.account_id, source, &window, compare, sort).await
 }

@@ -67,9 +67,9 @@ pub async fn revoke(pool: &PgPool, id_or_prefix: &str) -> Result<bool, AppError>
 
 pub async fn authenticate(pool: &PgPool, key: &str) -> Result<ApiClient, AppError> {
     let row: Option<(Uuid, Uuid)> = sqlx::query_as("SELECT * FROM api_key_principal($1)")
-    .bind(hash(key))
-    .fetch_optional(pool)
-    .await?;
+        .bind(hash(key))
+        .fetch_optional(pool)
+        .await?;
     row.map(|(key_id, account_id)| ApiClient { account_id, key_id })
         .ok_or(AppError::unauthorized("Invalid or revoked API key."))
 }

@@ -5,17 +5,21 @@
 use super::{
     errors,
     identity::{require_team_admin, Admin, CurrentUser},
+    queries::{compared, Window},
     rate_limit,
     state::AppState,
     tenant,
 };
 use crate::{
     error::AppError,
+    model::{WindowParams, Windowed},
     routes::{self, DataSource},
 };
 use axum::{body::Body, extract::Request, middleware::Next, response::Response};
 use leptos::prelude::use_context;
+use sqlx::PgPool;
 use std::future::Future;
+use uuid::Uuid;
 
 /// Runs a server function's body for the signed-in team admin. On error the HTTP status (and
 /// `Retry-After`) follow the error, for the server function call and for an SSR page alike.
@@ -53,6 +57,26 @@ where
     as_admin(|state, admin| async move {
         rate_limit::spend_analytics(&state, admin.user_id, source).await?;
         body(state, admin).await
+    })
+    .await
+}
+
+/// A tab's data for the page: [`load_as_admin`] for the requested window, always compared with
+/// the window before it (the page shows every change, SPEC §7).
+pub async fn load_tab<T, F, Fut>(
+    source: DataSource,
+    window: WindowParams,
+    query: F,
+) -> Result<T, AppError>
+where
+    T: Windowed,
+    F: Fn(PgPool, Uuid, Window) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    load_as_admin(source, |state, admin| async move {
+        let account = admin.account_id;
+        compared(&state.pool, account, &window, true, |w| query(state.pool.clone(), account, w))
+            .await
     })
     .await
 }

@@ -25,3 +25,4 @@ mod rollups;
 mod row_security;
 mod slow_psa;
 mod tenants;
+mod windows;

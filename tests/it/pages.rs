@@ -224,3 +224,31 @@ fn metric(html: &str, label: &str) -> String {
     let open = rest.find('>').unwrap() + 1;
     rest[open..open + rest[open..].find('<').unwrap()].to_owned()
 }
+
+#[sqlx::test(fixtures("overview"))]
+async fn a_custom_range_page_shows_its_days_zone_and_the_change_in_words(pool: PgPool) {
+    let a = admin_cookie(&pool, ACCOUNT_A).await;
+    let app = app(pool);
+    // 02-21 … 03-05: s3, s4, s5, s6 (2 of 4 resolved, 1 guided); 02-08 … 02-20: s7 alone
+    // (resolved, guided).
+    let page = get(&app, "/analytics?from=2026-02-21&to=2026-03-05", Some(&a)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    // Without the hydration markers between text nodes.
+    let html = &page.body.replace("<!>", "");
+    assert_eq!(metric(html, "Sessions"), "4");
+    assert!(html.contains("2026-02-21 to 2026-03-05"), "the days");
+    assert!(html.contains("compared with 2026-02-08 to 2026-02-20"), "the previous window");
+    assert!(html.contains("days in America/New_York"), "the zone");
+    assert!(html.contains("+3 (+300.0%)"), "sessions: a signed count and percentage");
+    // Resolution 50% against 100%: −50.0 pp, said in words as well as in colour; more
+    // sessions is neither better nor worse.
+    assert!(html.contains("−50.0 pp, worse"), "{html}");
+    assert!(html.contains(r#"data-change="worse" class="mt-1 text-xs tabular-nums text-rose-400""#));
+    assert!(!html.contains("+300.0%), "), "no verdict for a count of sessions");
+    // The range form keeps the range; period links drop it.
+    assert!(html.contains(r#"name="from""#) && html.contains(r#"value="2026-02-21""#));
+    assert!(html.contains(r#"href="/analytics?period=7d""#));
+    let bad = get(&app, "/analytics?from=2026-03-05&to=2026-02-21", Some(&a)).await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("must not be after"), "{}", bad.body);
+}

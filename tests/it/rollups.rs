@@ -3,7 +3,10 @@
 //! days included), and the triggers keep the rollups equal to a rebuild through every kind of
 //! write.
 
-use flowpilot_analytics::server::queries::reference;
+use flowpilot_analytics::{
+    model::WindowParams,
+    server::queries::{reference, resolve},
+};
 use serde_json::Value;
 use sqlx::PgPool;
 use uuid::{uuid, Uuid};
@@ -142,8 +145,36 @@ async fn assert_rollups_answer_like_raw_scans(pool: &PgPool) {
             }
         }
     }
-    assert_eq!(compared, WINDOW_ENDS.len() * 4 * reference::ALL.len());
+    // Ranges of whole local days as a request resolves them: single days (the DST change of
+    // 2026-11-01 among them), ranges across it, the whole data set.
+    for (from, to) in DAY_RANGES {
+        let params = WindowParams { from: from.into(), to: to.into(), ..Default::default() };
+        for window in [resolve(pool, ACCOUNT, &params).await.unwrap()]
+            .into_iter()
+            .flat_map(|r| [r.window, r.previous])
+        {
+            let (since, until) = (window.since.to_rfc3339(), window.until.to_rfc3339());
+            for statement in reference::ALL {
+                let expected = answer(pool, statement.raw_scan, &since, &until).await;
+                let context = format!("{} for {from} … {to} ({since}, {until}]", statement.name);
+                let ours = answer(pool, statement.ours, &since, &until).await;
+                assert_same(ours, expected, &context);
+                compared += 1;
+            }
+        }
+    }
+    assert_eq!(compared, (WINDOW_ENDS.len() * 4 + DAY_RANGES.len() * 2) * reference::ALL.len());
 }
+
+/// `from`/`to` ranges, each also compared through its previous window.
+const DAY_RANGES: [(&str, &str); 6] = [
+    ("2026-11-01", "2026-11-01"),
+    ("2026-10-31", "2026-11-02"),
+    ("2026-09-15", "2026-09-15"),
+    ("2026-08-20", "2026-11-20"),
+    ("2026-11-19", "2026-11-20"),
+    ("2025-11-21", "2026-11-20"),
+];
 
 #[sqlx::test]
 async fn rollup_backed_statements_answer_exactly_like_raw_scans(pool: PgPool) {

@@ -106,9 +106,9 @@ pub async fn authenticate(
     throttle: &Throttle,
 ) -> Result<Uuid, AppError> {
     let row: Option<(Uuid, String)> = sqlx::query_as("SELECT * FROM auth_user_by_email($1)")
-    .bind(email.trim())
-    .fetch_optional(pool)
-    .await?;
+        .bind(email.trim())
+        .fetch_optional(pool)
+        .await?;
     let _turn = tokio::time::timeout(TURN_WAIT, VERIFICATIONS.acquire())
         .await
         .map_err(|_| AppError::RateLimited { retry_after_secs: TURN_WAIT.as_secs() })?

@@ -54,11 +54,11 @@ pub async fn create_session(pool: &PgPool, user_id: Uuid) -> Result<String, AppE
     rand::thread_rng().fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
     sqlx::query("SELECT auth_session_start($1, $2, $3)")
-    .bind(token_hash(&token))
-    .bind(user_id)
-    .bind(SESSION_DAYS as i32)
-    .execute(pool)
-    .await?;
+        .bind(token_hash(&token))
+        .bind(user_id)
+        .bind(SESSION_DAYS as i32)
+        .execute(pool)
+        .await?;
     Ok(token)
 }
 
@@ -74,18 +74,13 @@ pub async fn user_for_token(pool: &PgPool, token: &str) -> Result<Option<Current
 }
 
 pub async fn end_session(pool: &PgPool, token: &str) -> Result<(), AppError> {
-    sqlx::query("SELECT auth_session_end($1)")
-        .bind(token_hash(token))
-        .execute(pool)
-        .await?;
+    sqlx::query("SELECT auth_session_end($1)").bind(token_hash(token)).execute(pool).await?;
     Ok(())
 }
 
 pub async fn delete_expired_sessions(pool: &PgPool) -> Result<u64, AppError> {
-    let (expired,): (i64,) = sqlx::query_as("SELECT auth_sessions_expire($1)")
-        .bind(IDLE_HOURS)
-        .fetch_one(pool)
-        .await?;
+    let (expired,): (i64,) =
+        sqlx::query_as("SELECT auth_sessions_expire($1)").bind(IDLE_HOURS).fetch_one(pool).await?;
     Ok(expired.unsigned_abs())
 }
 

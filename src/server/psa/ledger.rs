@@ -218,10 +218,10 @@ pub async fn stale(
     limit: i64,
 ) -> Result<Vec<(Uuid, Uuid)>, AppError> {
     Ok(sqlx::query_as("SELECT * FROM psa_pushes_stale($1, $2)")
-    .bind(policy.settle.as_secs_f64() * 1000.0)
-    .bind(limit)
-    .fetch_all(pool)
-    .await?)
+        .bind(policy.settle.as_secs_f64() * 1000.0)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?)
 }
 
 /// Takes a stale push for the sweep; `None` when a request took it first.

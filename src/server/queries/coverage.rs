@@ -47,5 +47,11 @@ pub async fn coverage(
             avg_resolution_minutes: row.avg_resolution_minutes.map(round1),
         });
     }
-    Ok(CoverageResponse { total_domains: domains.len() as i64, domains, unmapped_session_count })
+    Ok(CoverageResponse {
+        total_domains: domains.len() as i64,
+        domains,
+        unmapped_session_count,
+        window: Default::default(),
+        previous: None,
+    })
 }

@@ -66,5 +66,11 @@ pub async fn flow_quality(
         .collect();
     sort_rows(&mut flows, sort.column(), true);
     let needs_attention = flows.iter().filter(|f| flagged.contains(&f.flow_id)).cloned().collect();
-    Ok(FlowQualityResponse { flows, top_performers, needs_attention })
+    Ok(FlowQualityResponse {
+        flows,
+        top_performers,
+        needs_attention,
+        window: Default::default(),
+        previous: None,
+    })
 }

@@ -21,12 +21,14 @@ pub mod psa;
 pub mod reference;
 mod window;
 
-pub use window::{windowed, Window};
+pub use window::{compared, resolve, windowed, Resolved, Window};
 
 use crate::{
     error::AppError,
     flow_quality::FlowSort,
-    model::{CoverageResponse, EnhancedPsaMetrics, FlowQualityResponse, OverviewResponse},
+    model::{
+        CoverageResponse, EnhancedPsaMetrics, FlowQualityResponse, OverviewResponse, WindowParams,
+    },
     routes::DataSource,
 };
 use serde::Serialize;
@@ -72,5 +74,38 @@ pub async fn answer(
             flow_quality::flow_quality(pool, account_id, window, sort).await?,
         ),
         DataSource::Psa => SourceAnswer::Psa(psa::psa_metrics(pool, account_id, window).await?),
+    })
+}
+
+/// A data source's answer for a request's window, carrying it, with the previous window's
+/// answer when `compare` (SPEC §7).
+pub async fn requested(
+    pool: &PgPool,
+    account_id: Uuid,
+    source: DataSource,
+    params: &WindowParams,
+    compare: bool,
+    sort: FlowSort,
+) -> Result<SourceAnswer, AppError> {
+    let (pool, account) = (pool, account_id);
+    Ok(match source {
+        DataSource::Overview => SourceAnswer::Overview(
+            compared(pool, account, params, compare, |w| overview::overview(pool, account, w))
+                .await?,
+        ),
+        DataSource::Coverage => SourceAnswer::Coverage(
+            compared(pool, account, params, compare, |w| coverage::coverage(pool, account, w))
+                .await?,
+        ),
+        DataSource::FlowQuality => SourceAnswer::FlowQuality(
+            compared(pool, account, params, compare, |w| {
+                flow_quality::flow_quality(pool, account, w, sort)
+            })
+            .await?,
+        ),
+        DataSource::Psa => SourceAnswer::Psa(
+            compared(pool, account, params, compare, |w| psa::psa_metrics(pool, account, w))
+                .await?,
+        ),
     })
 }

@@ -55,6 +55,8 @@ pub async fn overview(
 
     let total = totals.total_sessions;
     Ok(OverviewResponse {
+        window: Default::default(),
+        previous: None,
         total_sessions: total,
         resolved_sessions: totals.resolved_sessions,
         escalated_sessions: totals.escalated_sessions,

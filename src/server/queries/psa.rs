@@ -48,6 +48,8 @@ pub async fn psa_metrics(
 
     let avg = if totals.sessions > 0 { totals.hours / totals.sessions as f64 } else { 0.0 };
     Ok(EnhancedPsaMetrics {
+        window: Default::default(),
+        previous: None,
         total_time_entries: totals.entries,
         total_hours_logged: round2(totals.hours),
         avg_hours_per_session: round2(avg),

@@ -5,7 +5,7 @@ WITH account AS (
 days AS (
     SELECT day::date AS day
     FROM account,
-         generate_series(($2::timestamptz AT TIME ZONE account.timezone)::date,
+         generate_series((($2::timestamptz + interval '1 microsecond') AT TIME ZONE account.timezone)::date,
                          ($3::timestamptz AT TIME ZONE account.timezone)::date,
                          interval '1 day') AS day
 ),
