@@ -13,7 +13,12 @@ export type Overview = {
   matched_flow_rate: number;
   daily_trend: { date: string; sessions: number; resolved: number; escalated: number }[];
   top_domains: { domain: string; session_count: number }[];
+  window: Window;
+  previous?: Overview;
 };
+
+/** What every response covers (SPEC §7). */
+export type Window = { from: string; to: string; timezone: string; as_of: string };
 
 export type CoverageRow = {
   domain: string;
