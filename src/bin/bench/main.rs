@@ -263,6 +263,7 @@ async fn measure(
         };
         writeln!(report, "- {}: {:.1}×", source.name(), p(Period::Days90) / p(Period::Days7)).ok();
     }
+    windows_and_comparison(&mut report, &app, &cookie, pool, account, options).await?;
     sqlx::query("DELETE FROM users WHERE id = $1").bind(admin).execute(pool).await?;
     baseline_pool.close().await;
     app_pool.close().await;
@@ -270,4 +271,54 @@ async fn measure(
         "### {} — {} sessions in {} account(s), measured account: {} sessions\n\n{report}",
         options.label, total_sessions, options.accounts, options.sessions_per_account
     ))
+}
+
+/// SPEC §7 through the real router: each endpoint for 90 days alone, compared with the previous
+/// 90 days, and a 365-day custom range (ending today) compared with the 365 days before.
+async fn windows_and_comparison(
+    report: &mut String,
+    app: &axum::Router,
+    cookie: &str,
+    pool: &PgPool,
+    account: Uuid,
+    options: &BenchOptions,
+) -> Result<(), AppError> {
+    let (today,): (chrono::NaiveDate,) =
+        sqlx::query_as("SELECT (now() AT TIME ZONE timezone)::date FROM accounts WHERE id = $1")
+            .bind(account)
+            .fetch_one(pool)
+            .await?;
+    let year = format!("from={}&to={today}", today - chrono::Duration::days(364));
+    let cases = [
+        ("90d", "period=90d".to_owned()),
+        ("90d, compare=previous", "period=90d&compare=previous".to_owned()),
+        ("365-day range, compare=previous", format!("{year}&compare=previous")),
+    ];
+    writeln!(
+        report,
+        "\n#### Windows and comparison (SPEC §7), endpoint through the router\n\n| source | window | p50 | p95 | p99 | ÷ 90d alone (p50) |\n|---|---|---|---|---|---|"
+    )
+    .ok();
+    for source in DataSource::ALL {
+        let mut alone = f64::NAN;
+        for (name, query) in &cases {
+            let path = format!("{}?{query}", source.api_path());
+            get_ok(app, &path, cookie).await?;
+            let times = time(options.iterations, || get_ok(app, &path, cookie)).await?;
+            let p50 = percentile(&times, 50.0);
+            if alone.is_nan() {
+                alone = p50;
+            }
+            writeln!(
+                report,
+                "| {} | {name} | {p50:.1} | {:.1} | {:.1} | {:.2}× |",
+                source.name(),
+                percentile(&times, 95.0),
+                percentile(&times, 99.0),
+                p50 / alone
+            )
+            .ok();
+        }
+    }
+    Ok(())
 }
