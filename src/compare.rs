@@ -89,6 +89,12 @@ impl Change {
         Change { arrow, text, verdict }
     }
 
+    /// The same change, judged neither better nor worse (a small sample on either side).
+    pub fn unjudged(self) -> Change {
+        let verdict = if self.verdict == Verdict::Same { Verdict::Same } else { Verdict::Neutral };
+        Change { verdict, ..self }
+    }
+
     /// The words that say what the colour says.
     pub fn verdict_text(&self) -> &'static str {
         match self.verdict {

@@ -4,7 +4,7 @@
 
 use crate::{
     error::AppError,
-    model::{round3, truncate_for_message, FlowQualityRow},
+    model::{round3, small_sample, truncate_for_message, FlowQualityRow},
 };
 use std::{cmp::Ordering, str::FromStr};
 
@@ -31,9 +31,14 @@ pub fn quality_score(success_rate: Option<f64>, guided_rate: Option<f64>, recenc
     round3(score)
 }
 
-/// Success below 50%, or not used for 30 days or more (never used counts).
-pub fn needs_attention(success_rate: Option<f64>, days_since_match: Option<i64>) -> bool {
-    success_rate.is_some_and(|rate| rate < 0.5)
+/// Success below 50% over enough sessions to judge (not a small sample), or not used for 30
+/// days or more (never used counts).
+pub fn needs_attention(
+    success_rate: Option<f64>,
+    sessions: i64,
+    days_since_match: Option<i64>,
+) -> bool {
+    success_rate.is_some_and(|rate| rate < 0.5 && !small_sample(sessions))
         || days_since_match.is_none_or(|days| days >= STALE_DAYS)
 }
 
@@ -244,12 +249,15 @@ mod tests {
 
     #[test]
     fn needs_attention_at_its_boundaries() {
-        assert!(needs_attention(Some(0.499), Some(0)));
-        assert!(!needs_attention(Some(0.5), Some(0)));
-        assert!(!needs_attention(Some(0.9), Some(29)));
-        assert!(needs_attention(Some(0.9), Some(30)));
-        assert!(needs_attention(None, None), "never used");
-        assert!(!needs_attention(None, Some(3)), "used recently, not in this period");
+        assert!(needs_attention(Some(0.499), 10, Some(0)));
+        assert!(!needs_attention(Some(0.5), 10, Some(0)));
+        assert!(!needs_attention(Some(0.9), 10, Some(29)));
+        assert!(needs_attention(Some(0.9), 10, Some(30)));
+        assert!(needs_attention(None, 0, None), "never used");
+        assert!(!needs_attention(None, 0, Some(3)), "used recently, not in this period");
+        // A small sample never flags for its success rate; staleness still does.
+        assert!(!needs_attention(Some(0.0), 9, Some(0)));
+        assert!(needs_attention(Some(0.0), 9, Some(30)));
     }
 
     #[test]

@@ -65,6 +65,15 @@ impl FromStr for Period {
     }
 }
 
+/// A rate over fewer sessions than this is a small sample (SPEC §7): shown with its `n`, muted,
+/// never coloured good or bad and never a reason to flag a flow.
+pub const MIN_SAMPLE: i64 = 10;
+
+/// Whether a rate over `sessions` is too small a sample to judge.
+pub fn small_sample(sessions: i64) -> bool {
+    sessions < MIN_SAMPLE
+}
+
 /// The longest custom window, in days (SPEC §7).
 pub const MAX_WINDOW_DAYS: i64 = 366;
 

@@ -22,10 +22,10 @@ pub fn MetricCard(
     }
 }
 
-/// "▲ +2.1 pp, worse — vs the previous period": arrow, signed text and the verdict in words,
-/// coloured by the verdict.
+/// "▲ +2.1 pp, worse vs previous": arrow, signed text and the verdict in words, coloured by the
+/// verdict. `compact` (in a table cell) leaves out "vs previous".
 #[component]
-pub fn ChangeLine(change: Change) -> impl IntoView {
+pub fn ChangeLine(change: Change, #[prop(optional)] compact: bool) -> impl IntoView {
     let class = match change.verdict {
         Verdict::Better => "text-emerald-400",
         Verdict::Worse => "text-rose-400",
@@ -37,12 +37,15 @@ pub fn ChangeLine(change: Change) -> impl IntoView {
         words => format!(", {words}"),
     };
     view! {
-        <p class=format!("mt-1 text-xs tabular-nums {class}") data-change=marker>
+        <span
+            class=format!("mt-1 block text-xs font-normal tabular-nums {class}")
+            data-change=marker
+        >
             <span aria-hidden="true">{change.arrow}" "</span>
             {change.text}
             {verdict}
-            <span class="text-muted-foreground">" vs previous"</span>
-        </p>
+            {(!compact).then(|| view! { <span class="text-muted-foreground">" vs previous"</span> })}
+        </span>
     }
 }
 

@@ -8,5 +8,6 @@ pub mod error_view;
 pub mod levels;
 pub mod metric_card;
 pub mod period_selector;
+pub mod rate_cell;
 pub mod tabs;
 pub mod window_note;

@@ -1,10 +1,12 @@
 //! Coverage tab: the per-domain heatmap that shows where flows are missing.
 
 use crate::{
+    compare::Better,
     components::{
         async_view::AsyncView,
         levels::{escalation_level, flows_level, guided_level, resolution_level, Level},
-        metric_card::{or_dash, percent, MetricCard},
+        metric_card::{or_dash, MetricCard},
+        rate_cell::{rate_change, RateCell},
     },
     data_cache::use_tab_data,
     error::AppError,
@@ -37,6 +39,7 @@ const HEADERS: [&str; 7] =
     ["Domain", "Flows", "Sessions", "Resolution %", "Escalation %", "Guided %", "Avg resolution"];
 
 fn coverage_view(data: CoverageResponse, context: PageContext) -> AnyView {
+    let previous = data.previous.as_ref().map(|p| p.domains.clone()).unwrap_or_default();
     let summary = view! {
         <div class="grid grid-cols-2 gap-4 md:grid-cols-4">
             <MetricCard label="Domains" value=data.total_domains.to_string() />
@@ -71,7 +74,13 @@ fn coverage_view(data: CoverageResponse, context: PageContext) -> AnyView {
                         {data
                             .domains
                             .into_iter()
-                            .map(|row| view! { <DomainRow row context=context.clone() /> })
+                            .map(|row| {
+                                let before = previous
+                                    .iter()
+                                    .find(|p| p.domain == row.domain)
+                                    .cloned();
+                                view! { <DomainRow row before context=context.clone() /> }
+                            })
                             .collect_view()}
                     </tbody>
                 </table>
@@ -88,8 +97,13 @@ fn coverage_view(data: CoverageResponse, context: PageContext) -> AnyView {
     .into_any()
 }
 
+/// A domain's heatmap row; `before` is the same domain in the previous window, if it was there.
 #[component]
-fn DomainRow(row: CoverageDomainRow, context: PageContext) -> impl IntoView {
+fn DomainRow(
+    row: CoverageDomainRow,
+    before: Option<CoverageDomainRow>,
+    context: PageContext,
+) -> impl IntoView {
     let create_flow = (row.flow_count == 0).then(|| {
         view! {
             <a
@@ -100,14 +114,31 @@ fn DomainRow(row: CoverageDomainRow, context: PageContext) -> impl IntoView {
             </a>
         }
     });
+    let n = row.session_count;
+    let change = |rate: fn(&CoverageDomainRow) -> f64, better| {
+        rate_change((rate(&row), n), before.as_ref().map(|b| (rate(b), b.session_count)), better)
+    };
+    let resolution_change = change(|r| r.resolution_rate, Better::Up);
+    let escalation_change = change(|r| r.escalation_rate, Better::Down);
+    let guided_change = change(|r| r.guided_rate, Better::Up);
     view! {
         <tr class="border-t border-border">
             <th scope="row" class="px-3 py-2 text-left font-medium">{row.domain.clone()}</th>
             <Cell level=flows_level(row.flow_count)>{row.flow_count}{create_flow}</Cell>
             <td class="px-3 py-2">{row.session_count}</td>
-            <Cell level=resolution_level(row.resolution_rate)>{percent(row.resolution_rate)}</Cell>
-            <Cell level=escalation_level(row.escalation_rate)>{percent(row.escalation_rate)}</Cell>
-            <Cell level=guided_level(row.guided_rate)>{percent(row.guided_rate)}</Cell>
+            <RateCell
+                rate=row.resolution_rate
+                sessions=n
+                level=resolution_level
+                change=resolution_change
+            />
+            <RateCell
+                rate=row.escalation_rate
+                sessions=n
+                level=escalation_level
+                change=escalation_change
+            />
+            <RateCell rate=row.guided_rate sessions=n level=guided_level change=guided_change />
             <td class="px-3 py-2">
                 {or_dash(row.avg_resolution_minutes, |m| format!("{m:.1} min"))}
             </td>

@@ -3,10 +3,12 @@
 //! so header links work without JavaScript and instantly with it.
 
 use crate::{
+    compare::Better,
     components::{
         async_view::AsyncView,
         levels::score_level,
         metric_card::{or_dash, percent},
+        rate_cell::{rate_change, SampledRate},
     },
     data_cache::use_tab_data,
     error::AppError,
@@ -76,6 +78,8 @@ fn flow_quality_view(data: FlowQualityResponse, context: PageContext) -> AnyView
         }
         .into_any();
     }
+    let previous =
+        StoredValue::new(data.previous.as_ref().map(|p| p.flows.clone()).unwrap_or_default());
     let marks = row_marks(&data.flows);
     let top: HashSet<String> = marks.top.into_iter().collect();
     let bottom: HashSet<String> = marks.bottom.into_iter().collect();
@@ -124,6 +128,7 @@ fn flow_quality_view(data: FlowQualityResponse, context: PageContext) -> AnyView
                                         <FlowRow
                                             row
                                             marks=marks
+                                            previous=previous
                                             context=context.get_value()
                                         />
                                     }
@@ -184,8 +189,15 @@ fn SortHeader(column: Column, sort: Memo<TableSort>) -> impl IntoView {
 fn FlowRow(
     row: FlowQualityRow,
     marks: StoredValue<TableMarks>,
+    /// The flows of the previous window, for each row's change.
+    previous: StoredValue<Vec<FlowQualityRow>>,
     context: PageContext,
 ) -> impl IntoView {
+    let success_change = previous.with_value(|flows| {
+        let before = flows.iter().find(|f| f.flow_id == row.flow_id)?;
+        let (now, then) = (row.success_rate?, before.success_rate?);
+        rate_change((now, row.usage_count), Some((then, before.usage_count)), Better::Up)
+    });
     let (edge, flagged) = marks.with_value(|m| {
         let edge = if m.top.contains(&row.flow_id) {
             "border-l-2 border-emerald-400"
@@ -214,7 +226,7 @@ fn FlowRow(
                     })}
             </th>
             <td class="px-3 py-2">{row.usage_count}</td>
-            <td class="px-3 py-2">{or_dash(row.success_rate, percent)}</td>
+            <SampledRate rate=row.success_rate sessions=row.usage_count change=success_change />
             <td class="px-3 py-2">
                 {row
                     .last_matched_at

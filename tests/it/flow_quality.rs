@@ -61,8 +61,34 @@ async fn top_performers_and_needs_attention(pool: PgPool) {
     let r = run(&pool, Period::Days7, FlowSort::Quality).await;
     // Delta scores 0 and is no performer at all.
     assert_eq!(names(&r.top_performers), ["Foxtrot", "Alpha", "Charlie", "Bravo"]);
-    // Charlie: success 0%; Bravo: 45 days unused; Delta: never used.
-    assert_eq!(names(&r.needs_attention), ["Charlie", "Bravo", "Delta"]);
+    // Bravo: 45 days unused; Delta: never used. Charlie's 0% success is over 2 sessions, a
+    // small sample: not a reason to flag it.
+    assert_eq!(names(&r.needs_attention), ["Bravo", "Delta"]);
+}
+
+#[sqlx::test(fixtures("flow_quality"))]
+async fn a_low_success_rate_flags_a_flow_from_ten_sessions_on(pool: PgPool) {
+    let add = |n: i32| {
+        sqlx::query(
+            "INSERT INTO ai_sessions (account_id, matched_flow_id, problem_domain, status, created_at)
+             SELECT $1, 'aaaaaaaa-0000-0000-0000-0000000000f3', 'VPN', 'abandoned',
+                    '2026-03-09 11:00Z'
+             FROM generate_series(1, $2)",
+        )
+        .bind(ACCOUNT_A)
+        .bind(n)
+    };
+    add(7).execute(&pool).await.unwrap();
+    let r = run(&pool, Period::Days7, FlowSort::Quality).await;
+    assert_eq!(find(&r, "Charlie").usage_count, 9);
+    assert!(!names(&r.needs_attention).contains(&"Charlie"), "9 sessions: too few to judge");
+    add(1).execute(&pool).await.unwrap();
+    let r = run(&pool, Period::Days7, FlowSort::Quality).await;
+    assert_eq!(
+        (find(&r, "Charlie").usage_count, find(&r, "Charlie").success_rate),
+        (10, Some(0.0))
+    );
+    assert!(names(&r.needs_attention).contains(&"Charlie"), "0% over 10 sessions");
 }
 
 #[sqlx::test(fixtures("flow_quality"))]

@@ -97,15 +97,17 @@ async fn the_coverage_heatmap_is_in_the_ssr_html(pool: PgPool) {
     for header in ["Domain", "Flows", "Sessions", "Resolution %", "Escalation %", "Guided %"] {
         assert!(html.contains(&format!(">{header}</th>")), "{header}");
     }
-    // Email: 1 of 1 resolved → green; VPN: 1 of 1 escalated → red; no flows → red "0".
+    // Email: 1 of 1 resolved; VPN: 1 of 1 escalated — one session is a small sample: the rate
+    // shows with its n, muted, neither green nor red. No flows → red "0" (a count, not a rate).
     let email = row_cells(html, "Email");
     assert_eq!(email[0].1, "0Create flow");
     assert!(email[0].0.contains("bg-rose-500/10 text-rose-500"), "{:?}", email[0]);
-    assert_eq!(email[2].1, "100.0%");
-    assert!(email[2].0.contains("bg-emerald-400/10 text-emerald-400"), "{:?}", email[2]);
+    assert_eq!(email[2].1, "100.0%n = 1");
+    assert!(email[2].0.contains("text-muted-foreground"), "{:?}", email[2]);
+    assert!(email[2].0.contains(r#"data-level="small-sample""#), "{:?}", email[2]);
     let vpn = row_cells(html, "VPN");
-    assert_eq!(vpn[3].1, "100.0%");
-    assert!(vpn[3].0.contains("bg-rose-500/10 text-rose-500"), "{:?}", vpn[3]);
+    assert_eq!(vpn[3].1, "100.0%n = 1");
+    assert!(!vpn[3].0.contains("rose"), "{:?}", vpn[3]);
     assert_eq!(vpn[5].1, "—", "no resolved session: no average");
     // No flows anywhere in this fixture: each domain links to the editor to create one.
     assert!(
@@ -159,7 +161,16 @@ async fn the_flow_quality_table_sorts_marks_and_links_without_javascript(pool: P
     let delta_row =
         &html[html[..delta].rfind("<tr").unwrap()..delta + html[delta..].find('>').unwrap()];
     assert!(delta_row.contains("border-rose-500"), "{delta_row}");
-    assert_eq!(html.matches("Needs attention</span>").count(), 3);
+    // Bravo (unused 45 days) and Delta (never used); Charlie's 0% is over 2 sessions, shown
+    // muted with its n and not flagged.
+    assert_eq!(html.matches("Needs attention</span>").count(), 2);
+    let charlie = &html[html.rfind(">Charlie</a>").unwrap()..]; // the table row, after the lists
+    let charlie = &charlie[..charlie.find("</tr>").unwrap()];
+    assert!(
+        charlie.contains(r#"<td class="px-3 py-2 text-muted-foreground">0.0%<span"#),
+        "{charlie}"
+    );
+    assert!(charlie.contains(">n = 2</span>"), "{charlie}");
     assert!(html.contains(
         r#"href="https://app.flowpilot.test/trees/aaaaaaaa-0000-0000-0000-0000000000f1/edit""#
     ));
@@ -251,4 +262,58 @@ async fn a_custom_range_page_shows_its_days_zone_and_the_change_in_words(pool: P
     let bad = get(&app, "/analytics?from=2026-03-05&to=2026-02-21", Some(&a)).await;
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("must not be after"), "{}", bad.body);
+}
+
+#[sqlx::test(fixtures("recent_sessions"))]
+async fn a_heatmap_rate_is_coloured_from_ten_sessions_on(pool: PgPool) {
+    let a = admin_cookie(&pool, ACCOUNT_A).await;
+    // Email has 1 resolved session in 7 days; 8 more resolved make 9, one more makes 10.
+    let add = |n: i32| {
+        sqlx::query(
+            "INSERT INTO ai_sessions (account_id, problem_domain, status, created_at, resolved_at)
+             SELECT $1, 'Email', 'resolved', now() - interval '3 hours', now() - interval '2 hours'
+             FROM generate_series(1, $2)",
+        )
+        .bind(ACCOUNT_A)
+        .bind(n)
+    };
+    add(8).execute(&pool).await.unwrap();
+    let app = app(pool.clone());
+    let html = get(&app, "/analytics/coverage?period=7d", Some(&a)).await.body.replace("<!>", "");
+    assert_eq!(row_cells(&html, "Email")[2].1, "100.0%n = 9");
+    add(1).execute(&pool).await.unwrap();
+    let html = get(&app, "/analytics/coverage?period=7d", Some(&a)).await.body.replace("<!>", "");
+    let cell = &row_cells(&html, "Email")[2];
+    assert_eq!(cell.1, "100.0%");
+    assert!(cell.0.contains("bg-emerald-400/10 text-emerald-400"), "{cell:?}");
+}
+
+#[sqlx::test(fixtures("recent_sessions"))]
+async fn heatmap_cells_show_their_change_judged_only_over_large_samples(pool: PgPool) {
+    let a = admin_cookie(&pool, ACCOUNT_A).await;
+    // Email: 10 sessions 10 days ago, all resolved (the previous 7 days); 10 more 2 days ago,
+    // half escalated, beside the fixture's one resolved a day ago: 6 of 11 resolved now.
+    sqlx::raw_sql(&format!(
+        "INSERT INTO ai_sessions (account_id, problem_domain, status, created_at, resolved_at)
+         SELECT '{ACCOUNT_A}', 'Email', 'resolved', now() - interval '10 days',
+                now() - interval '10 days' + interval '5 minutes'
+         FROM generate_series(1, 10);
+         INSERT INTO ai_sessions (account_id, problem_domain, status, created_at, resolved_at)
+         SELECT '{ACCOUNT_A}', 'Email', CASE WHEN g <= 5 THEN 'resolved' ELSE 'escalated' END,
+                now() - interval '2 days', now() - interval '2 days' + interval '5 minutes'
+         FROM generate_series(1, 10) g;"
+    ))
+    .execute(&pool)
+    .await
+    .unwrap();
+    let app = app(pool);
+    let html = get(&app, "/analytics/coverage?period=7d", Some(&a)).await.body.replace("<!>", "");
+    let email = row_cells(&html, "Email");
+    // 54.5% against 100%: −45.5 pp, worse; escalation 45.5% against 0%: +45.5 pp, worse.
+    assert_eq!(email[2].1, "54.5%▼ −45.5 pp, worse", "{email:?}");
+    assert_eq!(email[3].1, "45.5%▲ +45.5 pp, worse", "{email:?}");
+    assert!(email[2].0.contains("bg-amber-400/10"), "the cell keeps its own level");
+    // VPN had nothing in the previous 7 days: no change to show.
+    let vpn = row_cells(&html, "VPN");
+    assert_eq!(vpn[2].1, "0.0%n = 1", "{vpn:?}");
 }

@@ -44,7 +44,7 @@ pub async fn flow_quality(
         let ratio = |part: i64| (row.usage_count > 0).then(|| part as f64 / row.usage_count as f64);
         let success_rate = ratio(row.resolved).map(round3);
         let score = rules::quality_score(success_rate, ratio(row.guided), rules::recency(days));
-        if rules::needs_attention(success_rate, days) {
+        if rules::needs_attention(success_rate, row.usage_count, days) {
             flagged.push(row.flow_id.to_string());
         }
         flows.push(FlowQualityRow {

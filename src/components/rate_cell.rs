@@ -1,0 +1,94 @@
+//! Rates as the tables show them, honest about small samples (SPEC §7): a rate over fewer than
+//! [`MIN_SAMPLE`](crate::model::MIN_SAMPLE) sessions is shown with its `n`, muted, and never
+//! coloured good or bad.
+
+use crate::{
+    compare::{Better, Change},
+    components::{
+        levels::Level,
+        metric_card::{or_dash, percent, ChangeLine},
+    },
+    model::small_sample,
+};
+use leptos::prelude::*;
+
+const MUTED: &str = "text-muted-foreground";
+
+/// A heatmap cell for a rate: coloured by `level` over enough sessions, neutral with its `n`
+/// over too few. The value is always there as text, and its change when compared.
+#[component]
+pub fn RateCell(
+    rate: f64,
+    sessions: i64,
+    level: fn(f64) -> Level,
+    #[prop(optional_no_strip)] change: Option<Change>,
+) -> impl IntoView {
+    let (classes, name) = if small_sample(sessions) {
+        (MUTED, "small-sample")
+    } else {
+        let level = level(rate);
+        (level.classes(), level.name())
+    };
+    view! {
+        <td class=format!("px-3 py-2 {classes}") data-level=name>
+            {percent(rate)}
+            {small_sample(sessions).then(|| view! { <SampleSize sessions /> })}
+            {change.map(|change| view! { <ChangeLine change compact=true /> })}
+        </td>
+    }
+}
+
+/// A table cell for a rate that may be absent; muted with its `n` over a small sample.
+#[component]
+pub fn SampledRate(
+    rate: Option<f64>,
+    sessions: i64,
+    #[prop(optional_no_strip)] change: Option<Change>,
+) -> impl IntoView {
+    let small = rate.is_some() && small_sample(sessions);
+    view! {
+        <td class=if small { "px-3 py-2 text-muted-foreground" } else { "px-3 py-2" }>
+            {or_dash(rate, percent)}
+            {small.then(|| view! { <SampleSize sessions /> })}
+            {change.map(|change| view! { <ChangeLine change compact=true /> })}
+        </td>
+    }
+}
+
+#[component]
+fn SampleSize(sessions: i64) -> impl IntoView {
+    view! {
+        <span class="ml-1 text-[0.7rem]" title="Too few sessions to judge">
+            {format!("n = {sessions}")}
+        </span>
+    }
+}
+
+/// A rate's change against the previous window's, judged only when both sides are large enough
+/// samples; none when the previous window had no such row.
+pub fn rate_change(now: (f64, i64), before: Option<(f64, i64)>, better: Better) -> Option<Change> {
+    let (then, then_sessions) = before?;
+    let change = Change::rate(now.0, then, better);
+    Some(if small_sample(now.1) || small_sample(then_sessions) {
+        change.unjudged()
+    } else {
+        change
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::Verdict;
+
+    #[test]
+    fn a_change_is_judged_only_between_two_large_enough_samples() {
+        let judged = rate_change((0.4, 10), Some((0.5, 10)), Better::Up).unwrap();
+        assert_eq!((judged.text.as_str(), judged.verdict), ("−10.0 pp", Verdict::Worse));
+        for (now, then) in [(9, 10), (10, 9)] {
+            let unjudged = rate_change((0.4, now), Some((0.5, then)), Better::Up).unwrap();
+            assert_eq!((unjudged.text.as_str(), unjudged.verdict), ("−10.0 pp", Verdict::Neutral));
+        }
+        assert_eq!(rate_change((0.4, 10), None, Better::Up), None, "not there before");
+    }
+}
