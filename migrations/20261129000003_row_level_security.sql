@@ -43,7 +43,10 @@ GRANT SELECT ON _sqlx_migrations TO flowpilot_app;
 -- auth_sessions is granted nothing: its tokens are reached only through the functions below.
 
 -- One policy per tenant table: the rows of the current account, for reading and for writing.
-CREATE POLICY tenant ON accounts USING (id = app_account()) WITH CHECK (id = app_account());
+-- `(SELECT app_account())` is an init plan, evaluated once per statement (not once per row), and
+-- a value the planner can use as an index condition beside the query's own `account_id = $1`.
+CREATE POLICY tenant ON accounts USING (id = (SELECT app_account()))
+    WITH CHECK (id = (SELECT app_account()));
 DO $$
 DECLARE
     t text;
@@ -52,8 +55,8 @@ BEGIN
         'api_keys', 'idempotency_keys', 'psa_connections', 'session_day_rollups',
         'flow_day_rollups', 'time_entry_day_rollups', 'psa_pushes']
     LOOP
-        EXECUTE format('CREATE POLICY tenant ON %I USING (account_id = app_account())
-                        WITH CHECK (account_id = app_account())', t);
+        EXECUTE format('CREATE POLICY tenant ON %I USING (account_id = (SELECT app_account()))
+                        WITH CHECK (account_id = (SELECT app_account()))', t);
     END LOOP;
 END
 $$;

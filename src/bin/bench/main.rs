@@ -273,8 +273,9 @@ async fn measure(
     ))
 }
 
-/// SPEC §7 through the real router: each endpoint for 90 days alone, compared with the previous
-/// 90 days, and a 365-day custom range (ending today) compared with the 365 days before.
+/// SPEC §7 through the real router: each endpoint for 90 days alone; 30 days compared with the
+/// 30 before (both full of data); 90 days compared with the previous 90 (before the seed's
+/// data: empty); a 365-day custom range (ending today) compared with the 365 days before.
 async fn windows_and_comparison(
     report: &mut String,
     app: &axum::Router,
@@ -291,6 +292,9 @@ async fn windows_and_comparison(
     let year = format!("from={}&to={today}", today - chrono::Duration::days(364));
     let cases = [
         ("90d", "period=90d".to_owned()),
+        // The seed spans 90 days: only a window whose previous one holds data shows what
+        // comparing costs.
+        ("30d, compare=previous", "period=30d&compare=previous".to_owned()),
         ("90d, compare=previous", "period=90d&compare=previous".to_owned()),
         ("365-day range, compare=previous", format!("{year}&compare=previous")),
     ];
