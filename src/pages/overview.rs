@@ -8,10 +8,11 @@ use crate::{
         chart::{Chart, ChartSpec},
         daily_table::DailyTable,
         metric_card::{or_dash, percent, MetricCard},
+        rate_cell::rate_change,
     },
     data_cache::use_tab_data,
     error::AppError,
-    model::{DomainCount, OverviewResponse, PageContext},
+    model::{small_sample, DomainCount, OverviewResponse, PageContext},
     routes::DataSource,
 };
 use leptos::{prelude::*, server_fn::codec::GetUrl};
@@ -41,8 +42,19 @@ fn overview_view(data: OverviewResponse, _: PageContext) -> AnyView {
     let minutes = |m: f64| format!("{m:.1} min");
     // Each card's change against the previous window, and which way is better for it.
     let p = data.previous.as_deref();
+    // Judged better or worse only between two large-enough samples (SPEC §7).
+    let n = data.total_sessions;
     let rate = |now: f64, then: fn(&OverviewResponse) -> f64, better| {
-        p.map(|p| Change::rate(now, then(p), better))
+        rate_change((now, n), p.map(|p| (then(p), p.total_sessions)), better)
+    };
+    let judged = |change: Option<Change>, before: &OverviewResponse| {
+        change.map(|c| {
+            if small_sample(n) || small_sample(before.total_sessions) {
+                c.unjudged()
+            } else {
+                c
+            }
+        })
     };
     let sessions_change =
         p.map(|p| Change::count(data.total_sessions, p.total_sessions, Better::Neither));
@@ -50,16 +62,12 @@ fn overview_view(data: OverviewResponse, _: PageContext) -> AnyView {
     let escalation_change = rate(data.escalation_rate, |p| p.escalation_rate, Better::Down);
     let guided_change = rate(data.guided_rate, |p| p.guided_rate, Better::Up);
     let matched_change = rate(data.matched_flow_rate, |p| p.matched_flow_rate, Better::Up);
-    let confidence_change =
-        p.and_then(|p| Change::value(data.avg_confidence, p.avg_confidence, 2, "", Better::Up));
+    let confidence_change = p.and_then(|p| {
+        judged(Change::value(data.avg_confidence, p.avg_confidence, 2, "", Better::Up), p)
+    });
     let minutes_change = p.and_then(|p| {
-        Change::value(
-            data.avg_resolution_minutes,
-            p.avg_resolution_minutes,
-            1,
-            " min",
-            Better::Down,
-        )
+        let minutes = (data.avg_resolution_minutes, p.avg_resolution_minutes);
+        judged(Change::value(minutes.0, minutes.1, 1, " min", Better::Down), p)
     });
     let daily_rows = data
         .daily_trend
