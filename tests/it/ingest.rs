@@ -267,3 +267,62 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing(pool: PgPool) {
     assert_eq!(r.status, 422);
     assert_eq!(flow(&pool, FLOW_1).await, (0, None, false), "nothing was half-written");
 }
+
+#[sqlx::test(fixtures("ingest"))]
+async fn a_session_names_its_client_which_is_found_by_name_or_created(pool: PgPool) {
+    let (key_a, key_b) = (api_key(&pool, "Account A").await, api_key(&pool, "Account B").await);
+    let app = app(pool.clone());
+    let open_for = |key: &str, client: serde_json::Value| {
+        let (app, key) = (app.clone(), key.to_owned());
+        async move { ingest(&app, &key, "/api/v1/sessions", json!({ "client": client }), None).await }
+    };
+    let first = open_for(&key_a, json!({"name": "Acme Dental", "psa_company_id": "CW-7"})).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let acme = first.json()["client_id"].as_str().unwrap().to_owned();
+    // Any case and spacing finds the same client; a later company id does not overwrite.
+    let again = open_for(&key_a, json!({"name": "  acme DENTAL ", "psa_company_id": "CW-9"})).await;
+    assert_eq!(again.json()["client_id"], acme.as_str());
+    // The same name in another account is another client.
+    let other = open_for(&key_b, json!({"name": "Acme Dental"})).await;
+    assert_eq!(other.status, 201, "{}", other.body);
+    assert_ne!(other.json()["client_id"], acme.as_str());
+    let rows: Vec<(Uuid, String, Option<String>)> =
+        sqlx::query_as("SELECT account_id, name, psa_company_id FROM clients ORDER BY account_id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        rows,
+        [
+            (ACCOUNT_A, "Acme Dental".to_owned(), Some("CW-7".to_owned())),
+            (uuid::uuid!("bbbbbbbb-0000-0000-0000-000000000001"), "Acme Dental".to_owned(), None),
+        ]
+    );
+    // No client is fine too.
+    let none = ingest(&app, &key_a, "/api/v1/sessions", json!({}), None).await;
+    assert_eq!(none.json()["client_id"], serde_json::Value::Null);
+
+    // Bad client input: a 422 and nothing written.
+    let count = || async {
+        sqlx::query_as::<_, (i64, i64)>(
+            "SELECT (SELECT count(*) FROM ai_sessions), (SELECT count(*) FROM clients)",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    let before = count().await;
+    for bad in [
+        json!({"name": ""}),
+        json!({"name": "   "}),
+        json!({"name": "x".repeat(201)}),
+        json!({"name": "Ok", "psa_company_id": "y".repeat(101)}),
+        json!({"name": "Ok", "color": "red"}),
+        json!("Acme Dental"),
+        json!({"name": "Nul\u{0}byte"}),
+    ] {
+        let r = open_for(&key_a, bad.clone()).await;
+        assert_eq!(r.status, 422, "{bad}: {}", r.body);
+    }
+    assert_eq!(count().await, before);
+}

@@ -23,6 +23,7 @@ mod psa_push;
 mod psa_stub;
 mod rollups;
 mod row_security;
+mod seed;
 mod slow_psa;
 mod tenants;
 mod windows;

@@ -22,12 +22,13 @@ pub struct SessionOut {
     pub confidence: Option<f64>,
     pub matched_flow_id: Option<Uuid>,
     pub psa_ticket_id: Option<String>,
+    pub client_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub resolved_at: Option<DateTime<Utc>>,
 }
 
 const SESSION_COLUMNS: &str = "id, user_id, problem_domain, status, confidence_tier, confidence,
-     matched_flow_id, psa_ticket_id, created_at, resolved_at";
+     matched_flow_id, psa_ticket_id, client_id, created_at, resolved_at";
 
 /// The session, locked for this transaction; another account's session is not found.
 pub async fn lock_session(
@@ -71,16 +72,57 @@ fn answer(
 struct OpenSession {
     problem_domain: Option<String>,
     user_id: Option<Uuid>,
+    client: Option<ClientRef>,
 }
 
-/// `POST /api/v1/sessions` — `{problem_domain?, user_id?}` → 201 with the session.
+/// The client a session is for, found by name in the caller's account (any case) or created.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClientRef {
+    name: String,
+    psa_company_id: Option<String>,
+}
+
+impl ClientRef {
+    /// The client's id: the account's client of this name, created if there is none. A PSA
+    /// company id fills an empty one and never overwrites another.
+    async fn find_or_create(
+        self,
+        conn: &mut PgConnection,
+        account: Uuid,
+    ) -> Result<Uuid, AppError> {
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(AppError::validation("client.name needs 1 to 200 characters."));
+        }
+        let company = self.psa_company_id.as_deref().map(str::trim).filter(|c| !c.is_empty());
+        if company.is_some_and(|c| c.chars().count() > 100) {
+            return Err(AppError::validation("client.psa_company_id has at most 100 characters."));
+        }
+        Ok(sqlx::query_scalar(
+            "INSERT INTO clients (account_id, name, psa_company_id) VALUES ($1, $2, $3)
+             ON CONFLICT (account_id, lower(name)) DO UPDATE
+                 SET psa_company_id = coalesce(clients.psa_company_id, EXCLUDED.psa_company_id)
+             RETURNING id",
+        )
+        .bind(account)
+        .bind(name)
+        .bind(company)
+        .fetch_one(conn)
+        .await?)
+    }
+}
+
+/// `POST /api/v1/sessions` — `{problem_domain?, user_id?, client?: {name, psa_company_id?}}` →
+/// 201 with the session.
 pub async fn open(request: Request) -> Response {
     request
         .run(|tx, request| {
             Box::pin(async move {
                 let body: OpenSession = request.json()?;
                 let account = request.client.account_id;
-                let domain = body.problem_domain.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
+                let domain =
+                    body.problem_domain.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
                 if domain.as_ref().is_some_and(|d| d.chars().count() > 200) {
                     return Err(AppError::validation("problem_domain has at most 200 characters."));
                 }
@@ -93,13 +135,19 @@ pub async fn open(request: Request) -> Response {
                             .await?;
                     known.ok_or_else(|| AppError::not_found("No such technician."))?;
                 }
+                let client = match body.client {
+                    Some(client) => Some(client.find_or_create(tx, account).await?),
+                    None => None,
+                };
                 let session: SessionOut = sqlx::query_as(&format!(
-                    "INSERT INTO ai_sessions (account_id, problem_domain, user_id) VALUES ($1, $2, $3)
+                    "INSERT INTO ai_sessions (account_id, problem_domain, user_id, client_id)
+                     VALUES ($1, $2, $3, $4)
                      RETURNING {SESSION_COLUMNS}"
                 ))
                 .bind(account)
                 .bind(domain)
                 .bind(body.user_id)
+                .bind(client)
                 .fetch_one(&mut **tx)
                 .await?;
                 answer(StatusCode::CREATED, &session)

@@ -149,3 +149,25 @@ pub const EXTRA_CATEGORY: (&str, &[&str]) =
 
 /// Share of sessions the engine could not classify.
 pub const UNMAPPED_SHARE: f64 = 0.05;
+
+/// The MSP's clients each account draws from (8 to 15 of them, SPEC §7), busiest first.
+pub const CLIENTS: [&str; 15] = [
+    "Acme Dental",
+    "Bluebird Logistics",
+    "Cedar Family Law",
+    "Delta Veterinary",
+    "Evergreen Schools",
+    "Fulton Architects",
+    "Granite Credit Union",
+    "Harbor Clinics",
+    "Iris Marketing",
+    "Juniper Hotels",
+    "Kestrel Engineering",
+    "Lakeside Realty",
+    "Maple Accounting",
+    "Northstar Nonprofit",
+    "Orchard Retail",
+];
+
+/// The share of sessions that name no client.
+pub const NO_CLIENT_SHARE: f64 = 0.08;

@@ -128,12 +128,13 @@ impl GeneratedSession {
         &self,
         account_id: Uuid,
         technician_id: Uuid,
+        client_id: Option<Uuid>,
         pushed: Pushed,
         out: &mut String,
     ) {
         let _ = writeln!(
             out,
-            "{account_id},{},{technician_id},{},{},{},{},{},{},{},{},{},{}",
+            "{account_id},{},{technician_id},{},{},{},{},{},{},{},{},{},{},{}",
             self.id,
             csv_text(self.domain),
             self.status,
@@ -145,6 +146,7 @@ impl GeneratedSession {
             self.resolved_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
             pushed.note,
             pushed.time_entry,
+            client_id.map(|c| c.to_string()).unwrap_or_default(),
         );
     }
 

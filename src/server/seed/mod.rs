@@ -10,7 +10,7 @@ mod generator;
 
 use super::auth;
 use crate::error::AppError;
-use catalogue::{DOMAINS, EXTRA_CATEGORY};
+use catalogue::{CLIENTS, DOMAINS, EXTRA_CATEGORY, NO_CLIENT_SHARE};
 use chrono::{DateTime, Duration, Utc};
 use generator::{generate_session, random_uuid, Flow};
 use rand::{Rng, SeedableRng};
@@ -194,6 +194,7 @@ async fn seed_account(
     }
 
     let flows = insert_categories_and_flows(conn, &mut rng, account_id, now).await?;
+    let mut clients = Clients::insert(conn, spec.rng_seed, account_id).await?;
     let weights: Vec<u32> = DOMAINS.iter().map(|d| d.weight).collect();
     let total_weight: u32 = weights.iter().sum();
 
@@ -204,7 +205,7 @@ async fn seed_account(
     for n in 0..spec.sessions {
         let session = generate_session(&mut rng, spec, &flows, total_weight, now, n);
         let pushed = session.write_logs_csv(&mut rng, account_id, now, &mut logs_csv);
-        session.write_csv(account_id, technician_id, pushed, &mut sessions_csv);
+        session.write_csv(account_id, technician_id, clients.pick(), pushed, &mut sessions_csv);
         logs_written += pushed.logs;
         pending += 1;
         if pending == copy::SESSIONS_PER_COPY {
@@ -215,6 +216,55 @@ async fn seed_account(
     copy::flush(conn, &mut sessions_csv, &mut logs_csv).await?;
     refresh_flow_counters(conn, account_id).await?;
     Ok(logs_written)
+}
+
+/// An account's clients and how sessions spread over them: 8 to 15, the n-th busiest with
+/// weight 1/n, drawn from a generator of their own (so adding clients left every other
+/// generated value as it was).
+struct Clients {
+    rng: ChaCha8Rng,
+    ids: Vec<Uuid>,
+    /// Cumulative weights, for picking.
+    cumulative: Vec<f64>,
+}
+
+impl Clients {
+    async fn insert(
+        conn: &mut PgConnection,
+        rng_seed: u64,
+        account_id: Uuid,
+    ) -> Result<Self, AppError> {
+        let mut rng = ChaCha8Rng::seed_from_u64(rng_seed ^ 0xC11E_5EED);
+        let count = rng.gen_range(8..=CLIENTS.len());
+        let (mut ids, mut cumulative, mut total) = (Vec::new(), Vec::new(), 0.0);
+        for (n, name) in CLIENTS.iter().take(count).enumerate() {
+            let id = random_uuid(&mut rng);
+            sqlx::query(
+                "INSERT INTO clients (account_id, id, name, psa_company_id) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(account_id)
+            .bind(id)
+            .bind(name)
+            .bind(format!("CW-{}", 1000 + n))
+            .execute(&mut *conn)
+            .await?;
+            total += 1.0 / (n as f64 + 1.0);
+            ids.push(id);
+            cumulative.push(total);
+        }
+        Ok(Clients { rng, ids, cumulative })
+    }
+
+    /// The client of the next session (none for a few).
+    fn pick(&mut self) -> Option<Uuid> {
+        if self.rng.gen_bool(NO_CLIENT_SHARE) {
+            return None;
+        }
+        let total = self.cumulative.last().copied().unwrap_or(0.0);
+        let point = self.rng.gen_range(0.0..total);
+        let index = self.cumulative.partition_point(|&c| c <= point);
+        self.ids.get(index).copied()
+    }
 }
 
 async fn insert_categories_and_flows(
