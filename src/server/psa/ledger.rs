@@ -96,12 +96,7 @@ pub async fn claim(
             return Ok(Claim::Done(answer.clone()));
         }
         if row.leased {
-            return Err(AppError::PsaUnconfirmed {
-                message: "A push with this Idempotency-Key is under way; retry with the same key \
-                          shortly — it will not be sent twice."
-                    .into(),
-                retry_after_secs: 1,
-            });
+            return Err(under_way());
         }
     }
     let (in_flight,): (i64,) = sqlx::query_as(
@@ -119,7 +114,10 @@ pub async fn claim(
         Some(row) => {
             let provider =
                 connection::load(&mut tx, secrets, new.account_id, policy.timeout).await?;
-            (lease(&mut tx, policy, new.account_id, row.id).await?.unwrap_or(row), provider)
+            // Under the account's lock nobody can take the lease between the read and here;
+            // if that ever changed, the push is someone else's: never deliver without a lease.
+            let leased = lease(&mut tx, policy, new.account_id, row.id).await?;
+            (leased.ok_or_else(under_way)?, provider)
         }
         None => {
             let ticket = session_ticket(&mut tx, new.account_id, new.session_id).await?;
@@ -164,6 +162,16 @@ async fn session_ticket(
     ticket.ok_or_else(|| AppError::not_found("No such session."))?.0.ok_or_else(|| {
         AppError::conflict("Link the session to a PSA ticket first (POST …/ticket).")
     })
+}
+
+/// Another request (or the sweep) holds the push: retry with the same key.
+fn under_way() -> AppError {
+    AppError::PsaUnconfirmed {
+        message: "A push with this Idempotency-Key is under way; retry with the same key \
+                  shortly — it will not be sent twice."
+            .into(),
+        retry_after_secs: 1,
+    }
 }
 
 fn lease_millis(policy: &PushPolicy) -> f64 {
