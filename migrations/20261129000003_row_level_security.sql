@@ -47,6 +47,7 @@ GRANT SELECT ON _sqlx_migrations TO flowpilot_app;
 -- a value the planner can use as an index condition beside the query's own `account_id = $1`.
 CREATE POLICY tenant ON accounts USING (id = (SELECT app_account()))
     WITH CHECK (id = (SELECT app_account()));
+ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;
 DO $$
 DECLARE
     t text;
@@ -57,22 +58,12 @@ BEGIN
     LOOP
         EXECUTE format('CREATE POLICY tenant ON %I USING (account_id = (SELECT app_account()))
                         WITH CHECK (account_id = (SELECT app_account()))', t);
-    END LOOP;
-END
-$$;
-DO $$
-DECLARE
-    t text;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['accounts', 'users', 'categories', 'trees', 'ai_sessions',
-        'psa_activity_logs', 'api_keys', 'idempotency_keys', 'psa_connections',
-        'session_day_rollups', 'flow_day_rollups', 'time_entry_day_rollups', 'psa_pushes',
-        'auth_sessions']
-    LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     END LOOP;
 END
 $$;
+-- No policy: the role is granted nothing on it either (above).
+ALTER TABLE auth_sessions ENABLE ROW LEVEL SECURITY;
 
 -- What has to happen before anyone's account is known, or across accounts, as narrow
 -- functions that run as the owner. Each answers only what its caller is entitled to.
