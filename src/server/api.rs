@@ -1,7 +1,7 @@
 //! The REST API of the analytics: one `GET` handler serves the four data sources
-//! (`/api/v1/analytics/flowpilot[/coverage|/flow-quality|/psa-metrics]?period=|from=&to=`,
-//! `&compare=previous`, `&sort=`), calling
-//! the same queries as the tabs' server functions and spending the same budget.
+//! (`/api/v1/analytics/flowpilot[/coverage|/flow-quality|/psa-metrics]`, with `period=` or
+//! `from=&to=`, `compare=previous` and `sort=`), calling the same queries as the tabs' server
+//! functions and spending the same budget.
 
 use super::{
     identity::Admin,

@@ -56,12 +56,17 @@ fn guarded(options: PgConnectOptions, settings: &DatabaseSettings) -> PgConnectO
 
 /// The options of the server's connections: the owner's, as [`APP_ROLE`].
 pub fn app_connect_options(config: &AppConfig) -> Result<PgConnectOptions, String> {
-    Ok(connect_options(config)?.options([("role", APP_ROLE)]))
+    Ok(as_app_role(connect_options(config)?))
+}
+
+fn as_app_role(options: PgConnectOptions) -> PgConnectOptions {
+    options.options([("role", APP_ROLE)])
 }
 
 /// The server's pool: connections as [`APP_ROLE`] (with the guards) over `options` (the
-/// database's address and login, as in `DATABASE_URL`), each bound to the account of the task that takes
-/// it ([`tenant::bind`], which also proves the connection alive). Connects on first use.
+/// database's address and login, as in `DATABASE_URL`), each bound to the account of the task
+/// that takes it ([`tenant::bind`], which also proves the connection alive). Connects on first
+/// use.
 pub fn app_pool(options: PgConnectOptions, settings: &DatabaseSettings) -> PgPool {
     PgPoolOptions::new()
         .max_connections(settings.max_connections)
@@ -69,7 +74,7 @@ pub fn app_pool(options: PgConnectOptions, settings: &DatabaseSettings) -> PgPoo
         .test_before_acquire(false)
         .after_connect(|conn, _| Box::pin(tenant::bind(conn)))
         .before_acquire(|conn, _| Box::pin(async move { tenant::bind(conn).await.map(|()| true) }))
-        .connect_lazy_with(guarded(options, settings).options([("role", APP_ROLE)]))
+        .connect_lazy_with(as_app_role(guarded(options, settings)))
 }
 
 /// Reaches PostgreSQL (creating the database if needed), migrates, and returns the owner's pool

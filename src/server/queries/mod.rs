@@ -81,13 +81,12 @@ pub async fn answer(
 /// answer when `compare` (SPEC §7).
 pub async fn requested(
     pool: &PgPool,
-    account_id: Uuid,
+    account: Uuid,
     source: DataSource,
     params: &WindowParams,
     compare: bool,
     sort: FlowSort,
 ) -> Result<SourceAnswer, AppError> {
-    let (pool, account) = (pool, account_id);
     Ok(match source {
         DataSource::Overview => SourceAnswer::Overview(
             compared(pool, account, params, compare, |w| overview::overview(pool, account, w))

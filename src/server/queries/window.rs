@@ -53,18 +53,16 @@ WITH account AS (
                 ELSE ($3::date::timestamp AT TIME ZONE tz) - interval '1 microsecond' END AS since,
            CASE WHEN $2::int IS NOT NULL THEN now
                 ELSE least(now, (($4::date + 1)::timestamp AT TIME ZONE tz)
-                                - interval '1 microsecond') END AS until
+                                - interval '1 microsecond') END AS until,
+           CASE WHEN $2::int IS NOT NULL THEN now - make_interval(days => 2 * $2::int)
+                ELSE (($3::date - ($4::date - $3::date + 1))::timestamp AT TIME ZONE tz)
+                     - interval '1 microsecond' END AS previous_since
     FROM account
 )
-SELECT tz, now, (now AT TIME ZONE tz)::date AS today, since, until,
-       CASE WHEN $2::int IS NOT NULL THEN since - (until - since)
-            ELSE (($3::date - ($4::date - $3::date + 1))::timestamp AT TIME ZONE tz)
-                 - interval '1 microsecond' END AS previous_since,
+SELECT tz, now, (now AT TIME ZONE tz)::date AS today, since, until, previous_since,
        ((since + interval '1 microsecond') AT TIME ZONE tz)::date AS first_day,
        (until AT TIME ZONE tz)::date AS last_day,
-       (((CASE WHEN $2::int IS NOT NULL THEN since - (until - since)
-               ELSE ($3::date - ($4::date - $3::date + 1))::timestamp AT TIME ZONE tz END)
-         + interval '1 microsecond') AT TIME ZONE tz)::date AS previous_first_day,
+       ((previous_since + interval '1 microsecond') AT TIME ZONE tz)::date AS previous_first_day,
        (since AT TIME ZONE tz)::date AS previous_last_day
 FROM bounds";
 
