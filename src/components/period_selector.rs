@@ -24,16 +24,7 @@ pub fn PeriodSelector() -> impl IntoView {
         Ok(WindowSpec::Days { .. }) => None,
         Err(_) => Some(Period::default()),
     };
-    let value = move |name: &'static str| {
-        move || {
-            let window = window.read();
-            if name == "from" {
-                window.from.clone()
-            } else {
-                window.to.clone()
-            }
-        }
-    };
+    let (from, to) = (move || window.read().from.clone(), move || window.read().to.clone());
     view! {
         <div class="mb-2 flex flex-wrap items-center gap-3">
             <nav aria-label="Period" class="flex gap-1 rounded-lg bg-muted p-1 text-sm">
@@ -77,7 +68,7 @@ pub fn PeriodSelector() -> impl IntoView {
                         type="date"
                         name="from"
                         required
-                        value=value("from")
+                        value=from
                         class="rounded-md border border-border bg-transparent px-2 py-1 text-foreground"
                     />
                 </label>
@@ -87,7 +78,7 @@ pub fn PeriodSelector() -> impl IntoView {
                         type="date"
                         name="to"
                         required
-                        value=value("to")
+                        value=to
                         class="rounded-md border border-border bg-transparent px-2 py-1 text-foreground"
                     />
                 </label>
