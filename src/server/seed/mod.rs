@@ -158,6 +158,11 @@ async fn seed_account(
     now: DateTime<Utc>,
 ) -> Result<u64, AppError> {
     let mut rng = ChaCha8Rng::seed_from_u64(spec.rng_seed);
+    // The account's users first (a user outlives its account), then the account.
+    sqlx::query("DELETE FROM users WHERE account_id IN (SELECT id FROM accounts WHERE name = $1)")
+        .bind(&spec.name)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query("DELETE FROM accounts WHERE name = $1")
         .bind(&spec.name)
         .execute(&mut *conn)
@@ -194,7 +199,9 @@ async fn seed_account(
     }
 
     let flows = insert_categories_and_flows(conn, &mut rng, account_id, now).await?;
-    let mut clients = Clients::insert(conn, spec.rng_seed, account_id).await?;
+    let mut clients = insert_clients(conn, spec.rng_seed, account_id).await?;
+    let mut technicians =
+        insert_technicians(conn, spec, account_id, technician_id, password_hash).await?;
     let weights: Vec<u32> = DOMAINS.iter().map(|d| d.weight).collect();
     let total_weight: u32 = weights.iter().sum();
 
@@ -205,7 +212,8 @@ async fn seed_account(
     for n in 0..spec.sessions {
         let session = generate_session(&mut rng, spec, &flows, total_weight, now, n);
         let pushed = session.write_logs_csv(&mut rng, account_id, now, &mut logs_csv);
-        session.write_csv(account_id, technician_id, clients.pick(), pushed, &mut sessions_csv);
+        let client = (!clients.rng.gen_bool(NO_CLIENT_SHARE)).then(|| clients.pick());
+        session.write_csv(account_id, technicians.pick(), client, pushed, &mut sessions_csv);
         logs_written += pushed.logs;
         pending += 1;
         if pending == copy::SESSIONS_PER_COPY {
@@ -218,53 +226,89 @@ async fn seed_account(
     Ok(logs_written)
 }
 
-/// An account's clients and how sessions spread over them: 8 to 15, the n-th busiest with
-/// weight 1/n, drawn from a generator of their own (so adding clients left every other
-/// generated value as it was).
-struct Clients {
+/// How sessions spread over an account's clients or technicians: the n-th busiest with weight
+/// 1/n, drawn from a generator of its own (so adding them left every other generated value as
+/// it was).
+struct Spread {
     rng: ChaCha8Rng,
     ids: Vec<Uuid>,
     /// Cumulative weights, for picking.
     cumulative: Vec<f64>,
 }
 
-impl Clients {
-    async fn insert(
-        conn: &mut PgConnection,
-        rng_seed: u64,
-        account_id: Uuid,
-    ) -> Result<Self, AppError> {
-        let mut rng = ChaCha8Rng::seed_from_u64(rng_seed ^ 0xC11E_5EED);
-        let count = rng.gen_range(8..=CLIENTS.len());
-        let (mut ids, mut cumulative, mut total) = (Vec::new(), Vec::new(), 0.0);
-        for (n, name) in CLIENTS.iter().take(count).enumerate() {
-            let id = random_uuid(&mut rng);
-            sqlx::query(
-                "INSERT INTO clients (account_id, id, name, psa_company_id) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(account_id)
-            .bind(id)
-            .bind(name)
-            .bind(format!("CW-{}", 1000 + n))
-            .execute(&mut *conn)
-            .await?;
-            total += 1.0 / (n as f64 + 1.0);
-            ids.push(id);
-            cumulative.push(total);
-        }
-        Ok(Clients { rng, ids, cumulative })
+impl Spread {
+    fn new(rng: ChaCha8Rng, ids: Vec<Uuid>) -> Self {
+        let cumulative = (1..=ids.len())
+            .scan(0.0, |total, n| {
+                *total += 1.0 / n as f64;
+                Some(*total)
+            })
+            .collect();
+        Spread { rng, ids, cumulative }
     }
 
-    /// The client of the next session (none for a few).
-    fn pick(&mut self) -> Option<Uuid> {
-        if self.rng.gen_bool(NO_CLIENT_SHARE) {
-            return None;
-        }
+    /// The client or technician of the next session.
+    fn pick(&mut self) -> Uuid {
         let total = self.cumulative.last().copied().unwrap_or(0.0);
         let point = self.rng.gen_range(0.0..total);
         let index = self.cumulative.partition_point(|&c| c <= point);
-        self.ids.get(index).copied()
+        self.ids[index.min(self.ids.len() - 1)]
     }
+}
+
+/// 8 to 15 clients (SPEC §7).
+async fn insert_clients(
+    conn: &mut PgConnection,
+    rng_seed: u64,
+    account_id: Uuid,
+) -> Result<Spread, AppError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(rng_seed ^ 0xC11E_5EED);
+    let count = rng.gen_range(8..=CLIENTS.len());
+    let mut ids = Vec::new();
+    for (n, name) in CLIENTS.iter().take(count).enumerate() {
+        let id = random_uuid(&mut rng);
+        sqlx::query(
+            "INSERT INTO clients (account_id, id, name, psa_company_id) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(account_id)
+        .bind(id)
+        .bind(name)
+        .bind(format!("CW-{}", 1000 + n))
+        .execute(&mut *conn)
+        .await?;
+        ids.push(id);
+    }
+    Ok(Spread::new(rng, ids))
+}
+
+/// 4 to 9 technicians: the named one (the busiest) and `tech+2@…` onwards, who sign in with the
+/// demo password too (and see the 403 a technician sees).
+async fn insert_technicians(
+    conn: &mut PgConnection,
+    spec: &AccountSpec,
+    account_id: Uuid,
+    named: Uuid,
+    password_hash: &str,
+) -> Result<Spread, AppError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(spec.rng_seed ^ 0x7EC4_5EED);
+    let count = rng.gen_range(4..=9);
+    let (local, domain) = spec.technician_email.split_once('@').unwrap_or(("tech", "example"));
+    let mut ids = vec![named];
+    for n in 2..=count {
+        let id = random_uuid(&mut rng);
+        sqlx::query(
+            "INSERT INTO users (id, account_id, email, password_hash, role)
+             VALUES ($1, $2, $3, $4, 'technician')",
+        )
+        .bind(id)
+        .bind(account_id)
+        .bind(format!("{local}+{n}@{domain}"))
+        .bind(password_hash)
+        .execute(&mut *conn)
+        .await?;
+        ids.push(id);
+    }
+    Ok(Spread::new(rng, ids))
 }
 
 async fn insert_categories_and_flows(
