@@ -1,7 +1,7 @@
 //! Coverage tab: the per-domain heatmap that shows where flows are missing.
 
 use crate::{
-    compare::Better,
+    compare::{Better, Change},
     components::{
         async_view::AsyncView,
         levels::{escalation_level, flows_level, guided_level, resolution_level, Level},
@@ -39,14 +39,22 @@ const HEADERS: [&str; 7] =
     ["Domain", "Flows", "Sessions", "Resolution %", "Escalation %", "Guided %", "Avg resolution"];
 
 fn coverage_view(data: CoverageResponse, context: PageContext) -> AnyView {
-    let previous = data.previous.as_ref().map(|p| p.domains.clone()).unwrap_or_default();
+    let p = data.previous.as_deref();
+    let domains_change =
+        p.map(|p| Change::count(data.total_domains, p.total_domains, Better::Neither));
+    // Fewer sessions without a domain is better: more of the work is classified.
+    let unmapped_change = p.map(|p| {
+        Change::count(data.unmapped_session_count, p.unmapped_session_count, Better::Down)
+    });
+    let previous = p.map(|p| p.domains.clone()).unwrap_or_default();
     let summary = view! {
         <div class="grid grid-cols-2 gap-4 md:grid-cols-4">
-            <MetricCard label="Domains" value=data.total_domains.to_string() />
+            <MetricCard label="Domains" value=data.total_domains.to_string() change=domains_change />
             <MetricCard
                 label="Unmapped sessions"
                 value=data.unmapped_session_count.to_string()
                 hint="No problem domain"
+                change=unmapped_change
             />
         </div>
     };

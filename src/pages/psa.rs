@@ -1,6 +1,7 @@
 //! PSA tab: time entries, hours, the push funnel and a dual-axis trend.
 
 use crate::{
+    compare::{Better, Change},
     components::{
         async_view::AsyncView,
         bar_list::{Bar, BarList},
@@ -36,6 +37,15 @@ pub fn PsaTab() -> impl IntoView {
 }
 
 fn psa_view(data: EnhancedPsaMetrics, _: PageContext) -> AnyView {
+    // Each card's change against the previous window; more time logged is neither good nor bad.
+    let p = data.previous.as_deref();
+    let entries_change =
+        p.map(|p| Change::count(data.total_time_entries, p.total_time_entries, Better::Neither));
+    let hours = |value: fn(&EnhancedPsaMetrics) -> f64| {
+        p.and_then(|p| Change::value(Some(value(&data)), Some(value(p)), 2, " h", Better::Neither))
+    };
+    let hours_change = hours(|m| m.total_hours_logged);
+    let per_session_change = hours(|m| m.avg_hours_per_session);
     let daily_rows = data
         .daily_trend
         .iter()
@@ -44,15 +54,21 @@ fn psa_view(data: EnhancedPsaMetrics, _: PageContext) -> AnyView {
     view! {
         <section aria-label="PSA" class="space-y-6">
             <div class="grid grid-cols-1 gap-4 sm:grid-cols-3">
-                <MetricCard label="Total time entries" value=data.total_time_entries.to_string() />
+                <MetricCard
+                    label="Total time entries"
+                    value=data.total_time_entries.to_string()
+                    change=entries_change
+                />
                 <MetricCard
                     label="Total hours logged"
                     value=format!("{:.2}", data.total_hours_logged)
+                    change=hours_change
                 />
                 <MetricCard
                     label="Avg hours/session"
                     value=format!("{:.2}", data.avg_hours_per_session)
                     hint="Over sessions with a time entry"
+                    change=per_session_change
                 />
             </div>
             <div class="grid gap-4 lg:grid-cols-3">

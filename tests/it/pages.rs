@@ -259,6 +259,19 @@ async fn a_custom_range_page_shows_its_days_zone_and_the_change_in_words(pool: P
     // The range form keeps the range; period links drop it.
     assert!(html.contains(r#"name="from""#) && html.contains(r#"value="2026-02-21""#));
     assert!(html.contains(r#"href="/analytics?period=7d""#));
+    // Coverage's and PSA's cards compare too: one unmapped session (s4) against none is worse
+    // (fewer unmapped is better); no time entries either side is no change.
+    let coverage = get(&app, "/analytics/coverage?from=2026-02-21&to=2026-03-05", Some(&a)).await;
+    let coverage = coverage.body.replace("<!>", "");
+    let unmapped = &coverage[coverage.find(r#"aria-label="Unmapped sessions""#).unwrap()..];
+    let unmapped = &unmapped[..unmapped.find("</div>").unwrap()];
+    assert!(
+        unmapped.contains(r#"data-change="worse""#) && unmapped.contains("+1, worse"),
+        "{unmapped}"
+    );
+    let psa = get(&app, "/analytics/psa?from=2026-02-21&to=2026-03-05", Some(&a)).await.body;
+    let entries = &psa[psa.find(r#"aria-label="Total time entries""#).unwrap()..];
+    assert!(entries[..entries.find("</div>").unwrap()].contains("no change"), "{psa}");
     let bad = get(&app, "/analytics?from=2026-03-05&to=2026-02-21", Some(&a)).await;
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("must not be after"), "{}", bad.body);
