@@ -5,10 +5,13 @@
 
 use flowpilot_analytics::{
     model::WindowParams,
-    server::queries::{reference, resolve},
+    server::{
+        database::APP_ROLE,
+        queries::{reference, resolve},
+    },
 };
 use serde_json::Value;
-use sqlx::PgPool;
+use sqlx::{ConnectOptions, PgPool};
 use uuid::{uuid, Uuid};
 
 const ACCOUNT: Uuid = uuid!("cccccccc-0000-0000-0000-000000000001");
@@ -228,11 +231,8 @@ async fn rollup_rows(pool: &PgPool) -> Vec<Value> {
     rows
 }
 
-#[sqlx::test]
-async fn every_kind_of_write_keeps_the_rollups_equal_to_a_rebuild(pool: PgPool) {
-    generate(&pool).await;
-    sqlx::raw_sql(
-        "-- outcomes, reclassification, matching and linking, in bulk and one by one
+/// Every kind of write the rollups must follow, in bulk and one by one.
+const WRITES: &str = "-- outcomes, reclassification, matching and linking, in bulk and one by one
          UPDATE ai_sessions SET status = 'resolved', resolved_at = created_at + interval '1 hour'
          WHERE status = 'active' AND created_at < '2026-10-01';
          UPDATE ai_sessions SET problem_domain = 'Network' WHERE problem_domain = 'Email'
@@ -258,17 +258,37 @@ async fn every_kind_of_write_keeps_the_rollups_equal_to_a_rebuild(pool: PgPool) 
          INSERT INTO psa_activity_logs (account_id, session_id, activity_type, created_at)
          SELECT account_id, id, 'note_posted', created_at + interval '1 hour'
          FROM ai_sessions WHERE psa_ticket_id IS NOT NULL AND NOT note_pushed;
-         DELETE FROM psa_activity_logs WHERE id IN (SELECT id FROM psa_activity_logs ORDER BY id LIMIT 30);"
-    )
-    .execute(&pool)
-    .await
-    .unwrap();
+         DELETE FROM psa_activity_logs WHERE id IN (SELECT id FROM psa_activity_logs ORDER BY id LIMIT 30);";
+
+#[sqlx::test]
+async fn every_kind_of_write_keeps_the_rollups_equal_to_a_rebuild(pool: PgPool) {
+    generate(&pool).await;
+    sqlx::raw_sql(WRITES).execute(&pool).await.unwrap();
 
     let kept = rollup_rows(&pool).await;
     assert!(kept.len() > 300, "{}", kept.len());
     sqlx::query("SELECT rebuild_rollups($1)").bind(ACCOUNT).execute(&pool).await.unwrap();
     assert_same(kept, rollup_rows(&pool).await, "rollups kept by the triggers vs rebuilt");
     assert_rollups_answer_like_raw_scans(&pool).await;
+}
+
+#[sqlx::test]
+async fn the_triggers_keep_the_rollups_when_the_servers_role_writes(pool: PgPool) {
+    generate(&pool).await;
+    // The same writes as the server makes them: the app role, under row-level security, bound
+    // to the account (the triggers then run as that role, inside the account).
+    let options = (*pool.connect_options()).clone().options([("role", APP_ROLE)]);
+    let mut conn = options.connect().await.unwrap();
+    sqlx::query("SELECT set_config('app.account_id', $1, false)")
+        .bind(ACCOUNT.to_string())
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::raw_sql(WRITES).execute(&mut conn).await.unwrap();
+    let kept = rollup_rows(&pool).await;
+    assert!(kept.len() > 300, "{}", kept.len());
+    sqlx::query("SELECT rebuild_rollups($1)").bind(ACCOUNT).execute(&pool).await.unwrap();
+    assert_same(kept, rollup_rows(&pool).await, "rollups kept under the app role vs rebuilt");
 }
 
 #[sqlx::test]
