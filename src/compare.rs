@@ -3,6 +3,8 @@
 //! metric. The page shows it with an arrow, the signed text and the words "better"/"worse", so
 //! colour is never the only signal.
 
+use crate::model::small_sample;
+
 /// Which way a metric is better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Better {
@@ -89,10 +91,13 @@ impl Change {
         Change { arrow, text, verdict }
     }
 
-    /// The same change, judged neither better nor worse (a small sample on either side).
-    pub fn unjudged(self) -> Change {
-        let verdict = if self.verdict == Verdict::Same { Verdict::Same } else { Verdict::Neutral };
-        Change { verdict, ..self }
+    /// The change between a window of `now` sessions and one of `before`: judged better or
+    /// worse only when neither is a small sample (SPEC §7), else neutral.
+    pub fn over_samples(self, now: i64, before: i64) -> Change {
+        if (!small_sample(now) && !small_sample(before)) || self.verdict == Verdict::Same {
+            return self;
+        }
+        Change { verdict: Verdict::Neutral, ..self }
     }
 
     /// The words that say what the colour says.
@@ -103,6 +108,12 @@ impl Change {
             Verdict::Same | Verdict::Neutral => "",
         }
     }
+}
+
+/// A rate's change, `(rate, sessions)` now against the previous window's, judged only between
+/// two large-enough samples; none when the previous window had no such row.
+pub fn rate_change(now: (f64, i64), before: Option<(f64, i64)>, better: Better) -> Option<Change> {
+    before.map(|(then, sessions)| Change::rate(now.0, then, better).over_samples(now.1, sessions))
 }
 
 /// `+12`, `−3.5 pp` (a real minus sign).
@@ -144,6 +155,18 @@ mod tests {
             ("+10.0 pp", Verdict::Better)
         );
         assert_eq!(Change::rate(0.5001, 0.5, Better::Up).text, "no change");
+    }
+
+    #[test]
+    fn a_change_is_judged_only_between_two_large_enough_samples() {
+        let judged = rate_change((0.4, 10), Some((0.5, 10)), Better::Up).unwrap();
+        assert_eq!((judged.text.as_str(), judged.verdict), ("−10.0 pp", Verdict::Worse));
+        for (now, then) in [(9, 10), (10, 9)] {
+            let unjudged = rate_change((0.4, now), Some((0.5, then)), Better::Up).unwrap();
+            assert_eq!((unjudged.text.as_str(), unjudged.verdict), ("−10.0 pp", Verdict::Neutral));
+        }
+        assert_eq!(rate_change((0.4, 10), None, Better::Up), None, "not there before");
+        assert_eq!(Change::count(3, 3, Better::Up).over_samples(3, 3).verdict, Verdict::Same);
     }
 
     #[test]

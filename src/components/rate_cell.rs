@@ -3,7 +3,7 @@
 //! coloured good or bad.
 
 use crate::{
-    compare::{Better, Change},
+    compare::Change,
     components::{
         levels::Level,
         metric_card::{or_dash, percent, ChangeLine},
@@ -61,34 +61,5 @@ fn SampleSize(sessions: i64) -> impl IntoView {
         <span class="ml-1 text-[0.7rem]" title="Too few sessions to judge">
             {format!("n = {sessions}")}
         </span>
-    }
-}
-
-/// A rate's change against the previous window's, judged only when both sides are large enough
-/// samples; none when the previous window had no such row.
-pub fn rate_change(now: (f64, i64), before: Option<(f64, i64)>, better: Better) -> Option<Change> {
-    let (then, then_sessions) = before?;
-    let change = Change::rate(now.0, then, better);
-    Some(if small_sample(now.1) || small_sample(then_sessions) {
-        change.unjudged()
-    } else {
-        change
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::compare::Verdict;
-
-    #[test]
-    fn a_change_is_judged_only_between_two_large_enough_samples() {
-        let judged = rate_change((0.4, 10), Some((0.5, 10)), Better::Up).unwrap();
-        assert_eq!((judged.text.as_str(), judged.verdict), ("−10.0 pp", Verdict::Worse));
-        for (now, then) in [(9, 10), (10, 9)] {
-            let unjudged = rate_change((0.4, now), Some((0.5, then)), Better::Up).unwrap();
-            assert_eq!((unjudged.text.as_str(), unjudged.verdict), ("−10.0 pp", Verdict::Neutral));
-        }
-        assert_eq!(rate_change((0.4, 10), None, Better::Up), None, "not there before");
     }
 }

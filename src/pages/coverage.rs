@@ -1,12 +1,12 @@
 //! Coverage tab: the per-domain heatmap that shows where flows are missing.
 
 use crate::{
-    compare::{Better, Change},
+    compare::{rate_change, Better, Change},
     components::{
         async_view::AsyncView,
         levels::{escalation_level, flows_level, guided_level, resolution_level, Level},
         metric_card::{or_dash, MetricCard},
-        rate_cell::{rate_change, RateCell},
+        rate_cell::RateCell,
     },
     data_cache::use_tab_data,
     error::AppError,

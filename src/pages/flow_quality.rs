@@ -3,12 +3,12 @@
 //! so header links work without JavaScript and instantly with it.
 
 use crate::{
-    compare::Better,
+    compare::{rate_change, Better},
     components::{
         async_view::AsyncView,
         levels::score_level,
         metric_card::{or_dash, percent},
-        rate_cell::{rate_change, SampledRate},
+        rate_cell::SampledRate,
     },
     data_cache::use_tab_data,
     error::AppError,

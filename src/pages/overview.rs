@@ -1,18 +1,17 @@
 //! Overview tab: KPI cards, the daily trend and the top five domains.
 
 use crate::{
-    compare::{Better, Change},
+    compare::{rate_change, Better, Change},
     components::{
         async_view::AsyncView,
         bar_list::{Bar, BarList},
         chart::{Chart, ChartSpec},
         daily_table::DailyTable,
         metric_card::{or_dash, percent, MetricCard},
-        rate_cell::rate_change,
     },
     data_cache::use_tab_data,
     error::AppError,
-    model::{small_sample, DomainCount, OverviewResponse, PageContext},
+    model::{DomainCount, OverviewResponse, PageContext},
     routes::DataSource,
 };
 use leptos::{prelude::*, server_fn::codec::GetUrl};
@@ -48,13 +47,7 @@ fn overview_view(data: OverviewResponse, _: PageContext) -> AnyView {
         rate_change((now, n), p.map(|p| (then(p), p.total_sessions)), better)
     };
     let judged = |change: Option<Change>, before: &OverviewResponse| {
-        change.map(|c| {
-            if small_sample(n) || small_sample(before.total_sessions) {
-                c.unjudged()
-            } else {
-                c
-            }
-        })
+        change.map(|c| c.over_samples(n, before.total_sessions))
     };
     let sessions_change =
         p.map(|p| Change::count(data.total_sessions, p.total_sessions, Better::Neither));
