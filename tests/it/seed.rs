@@ -3,22 +3,28 @@
 use flowpilot_analytics::server::seed;
 use sqlx::PgPool;
 
+/// How each account's sessions spread over its clients or technicians (`members`, joined as
+/// `c`, referenced by the sessions' `column`): per account, how many there are, the busiest's
+/// and the quietest's sessions, and the sessions with none.
+async fn spread(pool: &PgPool, members: &str, column: &str) -> Vec<(String, i64, i64, i64, i64)> {
+    sqlx::query_as(&format!(
+        "SELECT a.name, count(c.id), max(n.sessions), min(n.sessions),
+                (SELECT count(*) FROM ai_sessions s WHERE s.account_id = a.id AND s.{column} IS NULL)
+         FROM accounts a
+         JOIN {members}
+         JOIN LATERAL (SELECT count(*) AS sessions FROM ai_sessions s
+                       WHERE s.account_id = a.id AND s.{column} = c.id) n ON true
+         GROUP BY a.id, a.name ORDER BY a.name"
+    ))
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
 #[sqlx::test]
 async fn the_demo_accounts_have_8_to_15_clients_with_uneven_volumes(pool: PgPool) {
     seed::seed_demo(&pool, 42).await.unwrap();
-    let per_account: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT a.name, count(DISTINCT c.id),
-                max(n.sessions), min(n.sessions),
-                (SELECT count(*) FROM ai_sessions s WHERE s.account_id = a.id AND s.client_id IS NULL)
-         FROM accounts a
-         JOIN clients c ON c.account_id = a.id
-         JOIN LATERAL (SELECT count(*) AS sessions FROM ai_sessions s
-                       WHERE s.account_id = a.id AND s.client_id = c.id) n ON true
-         GROUP BY a.id, a.name ORDER BY a.name",
-    )
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    let per_account = spread(&pool, "clients c ON c.account_id = a.id", "client_id").await;
     assert_eq!(per_account.len(), 2, "{per_account:?}");
     for (account, clients, busiest, quietest, without) in per_account {
         assert!((8..=15).contains(&clients), "{account}: {clients} clients");
@@ -30,18 +36,8 @@ async fn the_demo_accounts_have_8_to_15_clients_with_uneven_volumes(pool: PgPool
 #[sqlx::test]
 async fn the_demo_accounts_have_4_to_9_technicians_sharing_the_sessions_unevenly(pool: PgPool) {
     seed::seed_demo(&pool, 42).await.unwrap();
-    let per_account: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT a.name, count(u.id), max(n.sessions), min(n.sessions),
-                (SELECT count(*) FROM ai_sessions s WHERE s.account_id = a.id AND s.user_id IS NULL)
-         FROM accounts a
-         JOIN users u ON u.account_id = a.id AND u.role = 'technician'
-         JOIN LATERAL (SELECT count(*) AS sessions FROM ai_sessions s
-                       WHERE s.account_id = a.id AND s.user_id = u.id) n ON true
-         GROUP BY a.id, a.name ORDER BY a.name",
-    )
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    let per_account =
+        spread(&pool, "users c ON c.account_id = a.id AND c.role = 'technician'", "user_id").await;
     assert_eq!(per_account.len(), 2, "{per_account:?}");
     for (account, technicians, busiest, quietest, without) in per_account {
         assert!((4..=9).contains(&technicians), "{account}: {technicians} technicians");
