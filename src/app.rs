@@ -1,6 +1,12 @@
 use crate::pages::{
-    analytics::AnalyticsLayout, coverage::CoverageTab, flow_quality::FlowQualityTab,
-    login::LoginPage, not_found::NotFound, overview::OverviewTab, psa::PsaTab,
+    analytics::AnalyticsLayout,
+    coverage::CoverageTab,
+    flow_quality::FlowQualityTab,
+    login::LoginPage,
+    not_found::NotFound,
+    overview::OverviewTab,
+    psa::PsaTab,
+    sessions::{SessionPage, SessionsPage},
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -50,6 +56,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("coverage") view=CoverageTab ssr=SsrMode::Async />
                     <Route path=path!("flow-quality") view=FlowQualityTab ssr=SsrMode::Async />
                     <Route path=path!("psa") view=PsaTab ssr=SsrMode::Async />
+                    <Route path=path!("sessions") view=SessionsPage ssr=SsrMode::Async />
+                    <Route path=path!("sessions/:id") view=SessionPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

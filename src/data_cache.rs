@@ -4,7 +4,7 @@
 //! starts afresh. The data is read-only here, so nothing on the page invalidates it.
 
 use crate::{
-    error::AppError, href::query_string, model::WindowParams, page_state::use_window_params,
+    error::AppError, href::query_string, model::ViewParams, page_state::use_view_params,
     routes::DataSource,
 };
 use leptos::prelude::*;
@@ -66,26 +66,47 @@ fn now_ms() -> f64 {
 }
 
 /// A tab's data for the current URL: from the cache when this query was loaded before in this
-/// page session, else from `fetch` (the tab's server function, given the raw window).
+/// page session, else from `fetch` (the tab's server function, given the raw view).
 pub fn use_tab_data<T, Fut>(
     source: DataSource,
-    fetch: impl Fn(WindowParams) -> Fut + Copy + Send + Sync + 'static,
+    fetch: impl Fn(ViewParams) -> Fut + Copy + Send + Sync + 'static,
 ) -> Resource<Loaded<T>>
 where
     T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
     Fut: Future<Output = Result<T, AppError>> + Send + 'static,
 {
-    let window = use_window_params();
+    use_cached_data(source.name(), |view| view, fetch)
+}
+
+/// Data named `name` for the current URL's view as `depends` keeps it (the parameters the data
+/// depends on): from the cache when loaded before in this page session, else from `fetch`
+/// (and then kept). Data that came with the server-rendered page was never fetched here:
+/// whoever shows the data keeps it too ([`DataCache::put`] with the answer's key).
+pub fn use_cached_data<T, Fut>(
+    name: &'static str,
+    depends: fn(ViewParams) -> ViewParams,
+    fetch: impl Fn(ViewParams) -> Fut + Copy + Send + Sync + 'static,
+) -> Resource<Loaded<T>>
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    Fut: Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    let view = use_view_params();
     let cache = use_context::<DataCache>();
     Resource::new(
-        move || window.get(),
+        move || depends(view.get()),
         move |window| {
-            let key = format!("{}?{}", source.name(), query_string(window.pairs()));
+            let key = format!("{name}?{}", query_string(window.pairs()));
             async move {
                 if let Some(hit) = cache.and_then(|c| c.get::<T>(&key)) {
                     return Loaded { key, result: Ok(hit) };
                 }
-                Loaded { result: fetch(window).await, key }
+                let result = fetch(window).await;
+                // Kept as soon as it arrives, even when the view has moved on before showing it.
+                if let (Some(cache), Ok(data)) = (cache, &result) {
+                    cache.put(&key, data);
+                }
+                Loaded { result, key }
             }
         },
     )

@@ -7,6 +7,7 @@ pub mod app;
 pub mod compare;
 pub mod components;
 pub mod data_cache;
+pub mod drill;
 pub mod error;
 pub mod flow_quality;
 pub mod href;

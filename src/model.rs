@@ -77,14 +77,34 @@ pub fn small_sample(sessions: i64) -> bool {
 /// The longest custom window, in days (SPEC §7).
 pub const MAX_WINDOW_DAYS: i64 = 366;
 
-/// The window a request asks for, as its raw query values ("" when absent): `period`, or `from`
-/// and `to` (account-local days, both inclusive). [`WindowParams::spec`] is the one place that
-/// decides which combinations are valid; the server adds "`to` is not after today".
+/// What a view of the analytics asks for, as its raw query values ("" when absent): the window
+/// — `period`, or `from` and `to` (account-local days, both inclusive) — and the filters
+/// `technician` (a user id) and `client` (a client id). [`ViewParams::spec`] and
+/// [`ViewParams::filters`] are the one place that decides which values are valid; the server
+/// adds "`to` is not after today" and "the ids are the account's".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct WindowParams {
+pub struct ViewParams {
     pub period: String,
     pub from: String,
     pub to: String,
+    #[serde(default)]
+    pub technician: String,
+    #[serde(default)]
+    pub client: String,
+}
+
+/// The filters of a view (SPEC §7): only the sessions of this technician, of this client, or
+/// both; and the PSA logs of those sessions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Filters {
+    pub technician: Option<uuid::Uuid>,
+    pub client: Option<uuid::Uuid>,
+}
+
+impl Filters {
+    pub fn any(&self) -> bool {
+        self.technician.is_some() || self.client.is_some()
+    }
 }
 
 /// A valid window request.
@@ -96,7 +116,19 @@ pub enum WindowSpec {
     Days { from: chrono::NaiveDate, to: chrono::NaiveDate },
 }
 
-impl WindowParams {
+impl ViewParams {
+    /// The view's parameters read by name from a query (absent: "").
+    pub fn read(value: impl Fn(&str) -> Option<String>) -> Self {
+        let text = |name| value(name).unwrap_or_default();
+        ViewParams {
+            period: text("period"),
+            from: text("from"),
+            to: text("to"),
+            technician: text("technician"),
+            client: text("client"),
+        }
+    }
+
     /// Which window is asked for; 422 naming the rule that is broken.
     pub fn spec(&self) -> Result<WindowSpec, AppError> {
         let (period, from, to) = (self.period.trim(), self.from.trim(), self.to.trim());
@@ -124,13 +156,47 @@ impl WindowParams {
         }
     }
 
-    /// The query pairs that reproduce this window (empty values left out by links).
-    pub fn pairs(&self) -> [(&'static str, &str); 3] {
-        [("period", &self.period), ("from", &self.from), ("to", &self.to)]
+    /// The window alone, without the filters.
+    pub fn window_only(self) -> Self {
+        ViewParams { technician: String::new(), client: String::new(), ..self }
+    }
+
+    /// The filters asked for; 422 for a value that is not an id.
+    pub fn filters(&self) -> Result<Filters, AppError> {
+        Ok(Filters {
+            technician: parse_id("technician", "user", &self.technician)?,
+            client: parse_id("client", "client", &self.client)?,
+        })
+    }
+
+    /// The query pairs that reproduce this view (empty values left out by links).
+    pub fn pairs(&self) -> [(&'static str, &str); 5] {
+        [
+            ("period", &self.period),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("technician", &self.technician),
+            ("client", &self.client),
+        ]
     }
 }
 
-fn parse_day(name: &str, text: &str) -> Result<chrono::NaiveDate, AppError> {
+fn parse_id(name: &str, what: &str, text: &str) -> Result<Option<uuid::Uuid>, AppError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    uuid::Uuid::try_parse(text).map(Some).map_err(|_| {
+        AppError::validation(format!(
+            "`{name}` must be a {what} id (a UUID), not \"{}\".",
+            truncate_for_message(text)
+        ))
+    })
+}
+
+/// A `YYYY-MM-DD` query value named `name`; 422 naming it otherwise (the window's `from`/`to`
+/// and the drill's `day` alike).
+pub fn parse_day(name: &str, text: &str) -> Result<chrono::NaiveDate, AppError> {
     let day = (text.len() == 10)
         .then(|| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
         .flatten();
@@ -179,6 +245,21 @@ macro_rules! windowed {
     )+};
 }
 windowed!(OverviewResponse, CoverageResponse, FlowQualityResponse, EnhancedPsaMetrics);
+
+/// The sessions list covers a window but is never compared: it has no previous answer.
+impl Windowed for SessionsResponse {
+    fn set_window(&mut self, window: WindowInfo, _: Option<Self>) {
+        self.window = window;
+    }
+
+    fn window(&self) -> &WindowInfo {
+        &self.window
+    }
+
+    fn previous_window(&self) -> Option<&WindowInfo> {
+        None
+    }
+}
 
 /// Echoes user input back in an error message without letting it grow the response.
 pub fn truncate_for_message(text: &str) -> String {
@@ -230,12 +311,31 @@ pub struct OverviewResponse {
     pub matched_flow_rate: f64,
     pub daily_trend: Vec<OverviewDay>,
     pub top_domains: Vec<DomainCount>,
+    /// The 20 busiest technicians of the window (SPEC §7).
+    #[serde(default)]
+    pub by_technician: Vec<BreakdownRow>,
+    /// The 20 busiest clients of the window.
+    #[serde(default)]
+    pub by_client: Vec<BreakdownRow>,
     /// The window this answer covers (SPEC §7).
     #[serde(default)]
     pub window: WindowInfo,
     /// The same answer for the window of equal length before it, when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<Box<Self>>,
+}
+
+/// One technician's or client's sessions in the window (Overview's breakdowns, SPEC §7), and
+/// the hours their sessions' time entries logged in it. A technician is named by email.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BreakdownRow {
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub sessions: i64,
+    pub resolution_rate: f64,
+    pub escalation_rate: f64,
+    pub avg_resolution_minutes: Option<f64>,
+    pub hours_logged: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -339,6 +439,104 @@ pub fn round2(value: f64) -> f64 {
     (value * 100.0).round() / 100.0
 }
 
+/// One choice of a filter picker (SPEC §7): a technician (named by email: users have no other
+/// name) or a client, with its sessions in the window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FilterOption {
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub sessions: i64,
+}
+
+/// `GET /api/v1/analytics/flowpilot/filters`: the choices of the two filters for a window, the
+/// busiest first. Technicians are the account's users who are technicians or ran a session in
+/// the window; clients are all the account's clients.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FiltersResponse {
+    pub window: WindowInfo,
+    pub technicians: Vec<FilterOption>,
+    pub clients: Vec<FilterOption>,
+}
+
+/// Something a session refers to — its technician (named by email), client or flow — by id and
+/// name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Named {
+    pub id: uuid::Uuid,
+    pub name: String,
+}
+
+/// One session of the sessions list (SPEC §8). Times are RFC 3339 on the account's wall clock,
+/// with that moment's offset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionRow {
+    pub id: uuid::Uuid,
+    pub started_at: String,
+    pub technician: Option<Named>,
+    pub client: Option<Named>,
+    pub domain: Option<String>,
+    pub flow: Option<Named>,
+    pub status: String,
+    pub tier: Option<String>,
+    pub confidence: Option<f64>,
+    /// Minutes from start to resolution, for a resolved session.
+    pub minutes_to_resolve: Option<f64>,
+    pub ticket: Option<String>,
+    /// The ticket in the account's ConnectWise, when the account has a PSA connection.
+    pub ticket_url: Option<String>,
+    pub psa_activity_count: i64,
+}
+
+/// `GET /api/v1/analytics/flowpilot/sessions`: a page of the sessions behind a number, newest
+/// first; `next_cursor` asks (as `cursor=`) for the older page after it (null on the last),
+/// `prev_cursor` (as `before=`) for the newer page before it (null on the first); `total`
+/// counts them all.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SessionsResponse {
+    pub sessions: Vec<SessionRow>,
+    pub next_cursor: Option<String>,
+    #[serde(default)]
+    pub prev_cursor: Option<String>,
+    pub total: i64,
+    pub window: WindowInfo,
+}
+
+/// One entry of a session's PSA log: a note, a time entry or a status update as it reached the
+/// PSA, with the state of the push that wrote it (none for entries not written by a push).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PsaActivity {
+    pub id: uuid::Uuid,
+    /// `note_posted`, `time_entry_posted` or `status_updated`.
+    pub kind: String,
+    pub at: String,
+    pub hours: Option<f64>,
+    pub ticket: Option<String>,
+    pub push_state: Option<String>,
+}
+
+/// A push of the session not (yet) in its log: `pending` (may be in the PSA; being confirmed)
+/// or `failed` (the PSA refused it), with how often it was sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingPush {
+    /// `note`, `time_entry` or `status`.
+    pub kind: String,
+    pub state: String,
+    pub sends: i64,
+    pub last_error: Option<String>,
+    pub at: String,
+}
+
+/// `GET /api/v1/analytics/flowpilot/sessions/{id}`: the session and its PSA activity, oldest
+/// first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionDetail {
+    #[serde(flatten)]
+    pub session: SessionRow,
+    pub resolved_at: Option<String>,
+    pub psa_activity: Vec<PsaActivity>,
+    pub pending_pushes: Vec<PendingPush>,
+}
+
 /// Who is looking and where the main FlowPilot app (flow editor) lives; loaded once per page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PageContext {
@@ -375,8 +573,28 @@ mod tests {
         assert_eq!(Period::Days90.days(), 90);
     }
 
-    fn params(period: &str, from: &str, to: &str) -> WindowParams {
-        WindowParams { period: period.into(), from: from.into(), to: to.into() }
+    fn params(period: &str, from: &str, to: &str) -> ViewParams {
+        ViewParams { period: period.into(), from: from.into(), to: to.into(), ..Default::default() }
+    }
+
+    #[test]
+    fn filters_are_ids_or_absent_and_a_malformed_one_is_named() {
+        let id = "aaaaaaaa-0000-0000-0000-000000000001";
+        let view = |technician: &str, client: &str| ViewParams {
+            technician: technician.into(),
+            client: client.into(),
+            ..Default::default()
+        };
+        assert_eq!(view("", "").filters().unwrap(), Filters::default());
+        assert!(!view("", "").filters().unwrap().any());
+        let both = view(id, &format!(" {id} ")).filters().unwrap();
+        assert_eq!(both.technician, Some(id.parse().unwrap()));
+        assert_eq!(both.client, Some(id.parse().unwrap()));
+        assert!(both.any());
+        let bad = view("alice", "").filters().unwrap_err().to_string();
+        assert!(bad.contains("`technician` must be a user id"), "{bad}");
+        let bad = view("", "42").filters().unwrap_err().to_string();
+        assert!(bad.contains("`client` must be a client id"), "{bad}");
     }
 
     #[test]

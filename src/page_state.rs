@@ -5,7 +5,7 @@
 use crate::{
     error::AppError,
     href,
-    model::{PageContext, WindowParams},
+    model::{PageContext, ViewParams},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -14,15 +14,18 @@ use leptos_router::hooks::use_query_map;
 #[derive(Clone, Copy)]
 pub struct PageContextResource(pub Resource<Result<PageContext, AppError>>);
 
-/// The window of the current URL as raw query values (`period`, `from`, `to`; "" when absent):
-/// each tab hands them to its server function, which validates them.
-pub fn use_window_params() -> Memo<WindowParams> {
+/// The view of the current URL as raw query values (the window and the filters; "" when
+/// absent): each tab hands them to its server function, which validates them.
+pub fn use_view_params() -> Memo<ViewParams> {
     let query = use_query_map();
-    Memo::new(move |_| {
-        let query = query.read();
-        let text = |name| query.get(name).unwrap_or_default();
-        WindowParams { period: text("period"), from: text("from"), to: text("to") }
-    })
+    Memo::new(move |_| ViewParams::read(|name| query.read().get(name)))
+}
+
+/// `sessions(set)`: a link to the sessions behind a number (SPEC §8) — the current view's
+/// window and filters with the drill parameters in `set`.
+pub fn use_sessions_link() -> impl Fn(&[(&str, &str)]) -> String + Copy + Send + Sync + 'static {
+    let link = use_link();
+    move |set| link(crate::routes::SESSIONS_PAGE, set)
 }
 
 /// `link(path, set)`: a link to `path` with `set`, keeping the shared parameters of the current

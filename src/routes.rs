@@ -6,6 +6,8 @@
 /// The analytics page: the Overview tab, parent of the other tabs.
 pub const ANALYTICS: &str = "/analytics";
 pub const LOGIN: &str = "/login";
+/// The sessions behind a number (SPEC §8), and one session (`/analytics/sessions/{id}`).
+pub const SESSIONS_PAGE: &str = "/analytics/sessions";
 /// Liveness: the process answers.
 pub const HEALTH: &str = "/healthz";
 /// Readiness: the database answers and its migrations are current.
@@ -17,6 +19,14 @@ pub const API_LOGOUT: &str = "/api/v1/auth/logout";
 pub const SERVER_FN_ANALYTICS: &str = "/api/analytics";
 /// The page context's server function lives below this.
 pub const SERVER_FN_SESSION: &str = "/api/session";
+
+/// The filter pickers' choices (technicians and clients with their sessions in a window).
+pub const API_FILTERS: &str = "/api/v1/analytics/flowpilot/filters";
+/// The sessions behind a number (SPEC §8): a page of a view's drilled sessions, and one session.
+pub const API_ANALYTICS_SESSIONS: &str = "/api/v1/analytics/flowpilot/sessions";
+pub const API_ANALYTICS_SESSION: &str = "/api/v1/analytics/flowpilot/sessions/{id}";
+/// The sessions list as CSV (every row, streamed).
+pub const API_SESSIONS_CSV: &str = "/api/v1/analytics/flowpilot/sessions.csv";
 
 pub const API_SESSIONS: &str = "/api/v1/sessions";
 pub const API_SESSION_MATCH: &str = "/api/v1/sessions/{id}/match";
@@ -80,6 +90,16 @@ impl DataSource {
         }
     }
 
+    /// The CSV export of the tab's table (SPEC §8; the Overview's is its daily table).
+    pub fn csv_path(self) -> &'static str {
+        match self {
+            DataSource::Overview => "/api/v1/analytics/flowpilot/overview.csv",
+            DataSource::Coverage => "/api/v1/analytics/flowpilot/coverage.csv",
+            DataSource::FlowQuality => "/api/v1/analytics/flowpilot/flow-quality.csv",
+            DataSource::Psa => "/api/v1/analytics/flowpilot/psa-metrics.csv",
+        }
+    }
+
     /// The tab's server function (`GET`, JSON; a test holds `#[server]` to it).
     pub fn server_fn_path(self) -> String {
         format!("{SERVER_FN_ANALYTICS}/{}", self.name())
@@ -89,11 +109,6 @@ impl DataSource {
 /// True for paths of the analytics page (the layout and its tabs).
 pub fn is_analytics_page(path: &str) -> bool {
     path == ANALYTICS || path.strip_prefix(ANALYTICS).is_some_and(|rest| rest.starts_with('/'))
-}
-
-/// The sign-in page, coming back to `next` afterwards.
-pub fn login_then(next: &str) -> String {
-    format!("{LOGIN}?{}", crate::href::query_string([("next", next)]))
 }
 
 #[cfg(test)]
@@ -107,13 +122,5 @@ mod tests {
         }
         assert!(!is_analytics_page("/analyticsx"));
         assert!(is_analytics_page("/analytics/psa"));
-    }
-
-    #[test]
-    fn sign_in_keeps_where_the_visitor_was_going() {
-        assert_eq!(
-            login_then("/analytics/coverage?period=7d"),
-            "/login?next=%2Fanalytics%2Fcoverage%3Fperiod%3D7d"
-        );
     }
 }

@@ -13,8 +13,21 @@ export type Overview = {
   matched_flow_rate: number;
   daily_trend: { date: string; sessions: number; resolved: number; escalated: number }[];
   top_domains: { domain: string; session_count: number }[];
+  by_technician: Breakdown[];
+  by_client: Breakdown[];
   window: Window;
   previous?: Overview;
+};
+
+/** A technician's or client's row of Overview's breakdowns (SPEC §7). */
+export type Breakdown = {
+  id: string;
+  name: string;
+  sessions: number;
+  resolution_rate: number;
+  escalation_rate: number;
+  avg_resolution_minutes: number | null;
+  hours_logged: number;
 };
 
 /** What every response covers (SPEC §7). */
@@ -70,4 +83,21 @@ export async function dataOf<S extends keyof Answers>(
   const response = await page.request.get(`${ENDPOINTS[source]}?${query}`);
   expect(response.status(), await response.text()).toBe(200);
   return (await response.json()) as Answers[S];
+}
+
+/** `day` moved by `days` (YYYY-MM-DD, calendar arithmetic). */
+export function shift(day: string, days: number): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * `days` whole account-local days ending yesterday, as `from`/`to`. A period ends now and so
+ * moves while a test runs (a session can leave a 30-day window between the page's render and
+ * the API's answer); a range of past days holds still, so the two can be compared exactly.
+ */
+export async function settledRange(page: Page, days: number): Promise<{ from: string; to: string }> {
+  const today = (await dataOf(page, 'overview', { period: '7d' })).window.to;
+  return { from: shift(today, -days), to: shift(today, -1) };
 }

@@ -1,13 +1,6 @@
 import { expect } from '@playwright/test';
 import { test, NORTHWIND_ADMIN, metric, signIn } from './helpers';
-import { dataOf } from './api';
-
-/** `day` moved by `days` (YYYY-MM-DD, calendar arithmetic). */
-function shift(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
+import { dataOf, settledRange, shift } from './api';
 
 /** "+12 (+8.5%)" / "−3 (−2.0%)" / "no change", as the page writes a count's change. */
 function countChange(now: number, before: number): string {
@@ -24,9 +17,8 @@ test('a custom date range shows its numbers, the change against the days before,
 }) => {
   await signIn(page, NORTHWIND_ADMIN);
   await expect(metric(page, 'Sessions')).toBeVisible();
-  // The account's today, from the API's window; a 14-day range ending yesterday.
-  const today = (await dataOf(page, 'overview', { period: '7d' })).window.to;
-  const [from, to] = [shift(today, -14), shift(today, -1)];
+  // A 14-day range ending yesterday (the account's).
+  const { from, to } = await settledRange(page, 14);
   const api = await dataOf(page, 'overview', { from, to, compare: 'previous' });
   expect(api.window).toMatchObject({ from, to });
   expect(api.previous!.window).toMatchObject({ from: shift(from, -14), to: shift(from, -1) });

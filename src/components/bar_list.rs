@@ -1,6 +1,7 @@
 //! A ranked list of horizontal bars: a label, its count (and optionally the conversion from the
 //! step before) over a bar as wide as its share. Top domains and the push funnel use it.
 
+use super::number_link::NumberLink;
 use leptos::prelude::*;
 
 pub struct Bar {
@@ -10,6 +11,8 @@ pub struct Bar {
     pub conversion: Option<String>,
     /// The bar's width, 0–1.
     pub share: f64,
+    /// The sessions the count counts, when there is a list of them.
+    pub href: Option<String>,
 }
 
 #[component]
@@ -26,7 +29,9 @@ pub fn BarList(label: &'static str, bars: Vec<Bar>) -> impl IntoView {
                             <div class="flex justify-between text-sm">
                                 <span>{bar.label}</span>
                                 <span class="tabular-nums">
-                                    <span data-count="">{bar.count}</span>
+                                    <span data-count="">
+                                        <NumberLink href=bar.href>{bar.count}</NumberLink>
+                                    </span>
                                     {bar
                                         .conversion
                                         .map(|rate| {

@@ -1,6 +1,8 @@
 //! The numbers behind a daily chart as a table in a disclosure: readable without JavaScript,
-//! and by screen readers, whatever the chart draws.
+//! and by screen readers, whatever the chart draws. With `hrefs`, each row's count leads to
+//! that day's sessions.
 
+use super::number_link::NumberLink;
 use leptos::prelude::*;
 
 #[component]
@@ -8,7 +10,11 @@ pub fn DailyTable(
     caption: &'static str,
     headers: &'static [&'static str],
     rows: Vec<Vec<String>>,
+    /// Per row, the link of its second cell (the day's count).
+    #[prop(optional)]
+    hrefs: Vec<String>,
 ) -> impl IntoView {
+    let mut hrefs = hrefs.into_iter();
     view! {
         <details class="mt-2 text-sm">
             <summary class="cursor-pointer text-muted-foreground">"Daily numbers"</summary>
@@ -23,9 +29,16 @@ pub fn DailyTable(
                     {rows
                         .into_iter()
                         .map(|cells| {
-                            view! {
-                                <tr>{cells.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr>
-                            }
+                            let mut href = hrefs.next();
+                            let cells = cells
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, c)| {
+                                    let href = if i == 1 { href.take() } else { None };
+                                    view! { <td><NumberLink href>{c}</NumberLink></td> }
+                                })
+                                .collect_view();
+                            view! { <tr>{cells}</tr> }
                         })
                         .collect_view()}
                 </tbody>

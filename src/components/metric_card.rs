@@ -1,20 +1,22 @@
+use super::number_link::NumberLink;
 use crate::compare::{Change, Verdict};
 use leptos::prelude::*;
 
-/// One KPI: a label over a large value, with an optional hint and its change against the
-/// previous window below.
+/// One KPI: a label over a large value (a link to the sessions it counts, when there is one),
+/// with an optional hint and its change against the previous window below.
 #[component]
 pub fn MetricCard(
     label: &'static str,
     value: String,
     #[prop(optional, into)] hint: Option<String>,
     #[prop(optional_no_strip)] change: Option<Change>,
+    #[prop(optional_no_strip)] href: Option<String>,
 ) -> impl IntoView {
     view! {
         <div class="glass-card-static p-4" role="group" aria-label=label>
             <p class="text-xs uppercase tracking-wide text-muted-foreground">{label}</p>
             <p class="mt-1 text-2xl font-semibold tabular-nums" data-metric=label>
-                {value}
+                <NumberLink href>{value}</NumberLink>
             </p>
             {hint.map(|hint| view! { <p class="mt-1 text-xs text-muted-foreground">{hint}</p> })}
             {change.map(|change| view! { <ChangeLine change /> })}

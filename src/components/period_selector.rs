@@ -2,21 +2,23 @@
 //! form), so they work without JavaScript, keep the current tab and leave everything in the URL.
 //! A period link drops a custom range; the form drops the period.
 
+use super::get_form::{KeptFields, SubmitButton};
 use crate::{
+    href,
     model::{Period, WindowSpec},
-    page_state::{use_link, use_window_params},
+    page_state::{use_link, use_view_params},
 };
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::use_location;
 
-/// Tab parameters a range submission keeps (the form sends only its own fields otherwise).
-const KEPT_BY_RANGE: [&str; 2] = ["sort", "dir"];
+/// Parameters a range submission keeps (the form sends only its own fields otherwise): the
+/// filters and the tab's sort (and the sessions list's drill, [`href::DRILL_PARAMS`]).
+const KEPT_BY_RANGE: [&str; 4] = ["technician", "client", "sort", "dir"];
 
 #[component]
 pub fn PeriodSelector() -> impl IntoView {
-    let window = use_window_params();
+    let window = use_view_params();
     let location = use_location();
-    let query = use_query_map();
     let link = use_link();
     // What is shown as selected: the period asked for, or none while a range is.
     let selected = move || match window.read().spec() {
@@ -82,23 +84,8 @@ pub fn PeriodSelector() -> impl IntoView {
                         class="rounded-md border border-border bg-transparent px-2 py-1 text-foreground"
                     />
                 </label>
-                {KEPT_BY_RANGE
-                    .into_iter()
-                    .map(|name| {
-                        move || {
-                            query
-                                .read()
-                                .get(name)
-                                .map(|v| view! { <input type="hidden" name=name value=v /> })
-                        }
-                    })
-                    .collect_view()}
-                <button
-                    type="submit"
-                    class="rounded-md bg-primary/10 px-3 py-1 text-foreground hover:bg-primary/20"
-                >
-                    "Apply"
-                </button>
+                <KeptFields names=&KEPT_BY_RANGE also=&href::DRILL_PARAMS />
+                <SubmitButton label="Apply" />
             </form>
         </div>
     }

@@ -7,6 +7,7 @@ use crate::{
     components::{
         levels::Level,
         metric_card::{or_dash, percent, ChangeLine},
+        number_link::NumberLink,
     },
     model::small_sample,
 };
@@ -22,6 +23,9 @@ pub fn RateCell(
     sessions: i64,
     level: fn(f64) -> Level,
     #[prop(optional_no_strip)] change: Option<Change>,
+    /// The sessions the rate counts (its numerator), when there is a list of them.
+    #[prop(optional_no_strip)]
+    href: Option<String>,
 ) -> impl IntoView {
     let (classes, name) = if small_sample(sessions) {
         (MUTED, "small-sample")
@@ -31,7 +35,7 @@ pub fn RateCell(
     };
     view! {
         <td class=format!("px-3 py-2 {classes}") data-level=name>
-            {percent(rate)}
+            <NumberLink href>{percent(rate)}</NumberLink>
             {small_sample(sessions).then(|| view! { <SampleSize sessions /> })}
             {change.map(|change| view! { <ChangeLine change compact=true /> })}
         </td>

@@ -4,13 +4,16 @@ use crate::{
     compare::{rate_change, Better, Change},
     components::{
         async_view::AsyncView,
+        export_link::ExportLink,
         levels::{escalation_level, flows_level, guided_level, resolution_level, Level},
         metric_card::{or_dash, MetricCard},
+        number_link::NumberLink,
         rate_cell::RateCell,
     },
     data_cache::use_tab_data,
     error::AppError,
     model::{CoverageDomainRow, CoverageResponse, PageContext},
+    page_state::use_sessions_link,
     routes::DataSource,
 };
 use leptos::{prelude::*, server_fn::codec::GetUrl};
@@ -20,9 +23,11 @@ pub async fn get_coverage(
     #[server(default)] period: String,
     #[server(default)] from: String,
     #[server(default)] to: String,
+    #[server(default)] technician: String,
+    #[server(default)] client: String,
 ) -> Result<CoverageResponse, AppError> {
     use crate::server::{queries::coverage::coverage, server_fns::load_tab};
-    let window = crate::model::WindowParams { period, from, to };
+    let window = crate::model::ViewParams { period, from, to, technician, client };
     load_tab(DataSource::Coverage, window, |pool, account, w| async move {
         coverage(&pool, account, w).await
     })
@@ -31,7 +36,9 @@ pub async fn get_coverage(
 
 #[component]
 pub fn CoverageTab() -> impl IntoView {
-    let resource = use_tab_data(DataSource::Coverage, |w| get_coverage(w.period, w.from, w.to));
+    let resource = use_tab_data(DataSource::Coverage, |w| {
+        get_coverage(w.period, w.from, w.to, w.technician, w.client)
+    });
     view! { <AsyncView resource ready=coverage_view /> }
 }
 
@@ -39,6 +46,7 @@ const HEADERS: [&str; 7] =
     ["Domain", "Flows", "Sessions", "Resolution %", "Escalation %", "Guided %", "Avg resolution"];
 
 fn coverage_view(data: CoverageResponse, context: PageContext) -> AnyView {
+    let sessions = use_sessions_link();
     let p = data.previous.as_deref();
     let domains_change =
         p.map(|p| Change::count(data.total_domains, p.total_domains, Better::Neither));
@@ -55,6 +63,7 @@ fn coverage_view(data: CoverageResponse, context: PageContext) -> AnyView {
                 value=data.unmapped_session_count.to_string()
                 hint="No problem domain"
                 change=unmapped_change
+                href=Some(sessions(&[("unmapped", "true")]))
             />
         </div>
     };
@@ -99,6 +108,9 @@ fn coverage_view(data: CoverageResponse, context: PageContext) -> AnyView {
     view! {
         <section aria-label="Coverage" class="space-y-4">
             {summary}
+            <div class="flex justify-end">
+                <ExportLink path=DataSource::Coverage.csv_path() what="the coverage table" />
+            </div>
             <div class="glass-card-static">{body}</div>
         </section>
     }
@@ -129,24 +141,41 @@ fn DomainRow(
     let resolution_change = change(|r| r.resolution_rate, Better::Up);
     let escalation_change = change(|r| r.escalation_rate, Better::Down);
     let guided_change = change(|r| r.guided_rate, Better::Up);
+    // Each cell leads to the domain's sessions it counts.
+    let sessions = use_sessions_link();
+    let cell = |drill: Option<(&str, &str)>| {
+        let mut set = vec![("domain", row.domain.as_str())];
+        set.extend(drill);
+        Some(sessions(&set))
+    };
     view! {
         <tr class="border-t border-border">
             <th scope="row" class="px-3 py-2 text-left font-medium">{row.domain.clone()}</th>
             <Cell level=flows_level(row.flow_count)>{row.flow_count}{create_flow}</Cell>
-            <td class="px-3 py-2">{row.session_count}</td>
+            <td class="px-3 py-2">
+                <NumberLink href=cell(None)>{row.session_count}</NumberLink>
+            </td>
             <RateCell
                 rate=row.resolution_rate
                 sessions=n
                 level=resolution_level
                 change=resolution_change
+                href=cell(Some(("status", "resolved")))
             />
             <RateCell
                 rate=row.escalation_rate
                 sessions=n
                 level=escalation_level
                 change=escalation_change
+                href=cell(Some(("status", "escalated")))
             />
-            <RateCell rate=row.guided_rate sessions=n level=guided_level change=guided_change />
+            <RateCell
+                rate=row.guided_rate
+                sessions=n
+                level=guided_level
+                change=guided_change
+                href=cell(Some(("tier", "guided")))
+            />
             <td class="px-3 py-2">
                 {or_dash(row.avg_resolution_minutes, |m| format!("{m:.1} min"))}
             </td>

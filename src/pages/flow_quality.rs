@@ -6,15 +6,17 @@ use crate::{
     compare::{rate_change, Better},
     components::{
         async_view::AsyncView,
+        export_link::ExportLink,
         levels::score_level,
         metric_card::{or_dash, percent},
+        number_link::NumberLink,
         rate_cell::SampledRate,
     },
     data_cache::use_tab_data,
     error::AppError,
     flow_quality::{row_marks, sort_rows, Column},
     model::{FlowQualityResponse, FlowQualityRow, PageContext},
-    page_state::use_link,
+    page_state::{use_link, use_sessions_link},
     routes::DataSource,
 };
 use leptos::{prelude::*, server_fn::codec::GetUrl};
@@ -26,13 +28,15 @@ pub async fn get_flow_quality(
     #[server(default)] period: String,
     #[server(default)] from: String,
     #[server(default)] to: String,
+    #[server(default)] technician: String,
+    #[server(default)] client: String,
     #[server(default)] sort: String,
 ) -> Result<FlowQualityResponse, AppError> {
     use crate::{
         flow_quality::FlowSort,
         server::{queries::flow_quality::flow_quality, server_fns::load_tab},
     };
-    let window = crate::model::WindowParams { period, from, to };
+    let window = crate::model::ViewParams { period, from, to, technician, client };
     load_tab(DataSource::FlowQuality, window, |pool, account, w| {
         let sort = FlowSort::parse_param(Some(&sort));
         async move { flow_quality(&pool, account, w, sort?).await }
@@ -43,7 +47,7 @@ pub async fn get_flow_quality(
 #[component]
 pub fn FlowQualityTab() -> impl IntoView {
     let resource = use_tab_data(DataSource::FlowQuality, |w| {
-        get_flow_quality(w.period, w.from, w.to, String::new())
+        get_flow_quality(w.period, w.from, w.to, w.technician, w.client, String::new())
     });
     view! { <AsyncView resource ready=flow_quality_view /> }
 }
@@ -104,6 +108,9 @@ fn flow_quality_view(data: FlowQualityResponse, context: PageContext) -> AnyView
                     context=context.get_value()
                     empty="Every flow is doing fine."
                 />
+            </div>
+            <div class="flex justify-end">
+                <ExportLink path=DataSource::FlowQuality.csv_path() what="the flow quality table" />
             </div>
             <div class="glass-card-static overflow-x-auto">
                 <table class="w-full min-w-[48rem] text-sm tabular-nums">
@@ -225,7 +232,11 @@ fn FlowRow(
                         }
                     })}
             </th>
-            <td class="px-3 py-2">{row.usage_count}</td>
+            <td class="px-3 py-2">
+                <NumberLink href=Some(use_sessions_link()(&[("flow", &row.flow_id)]))>
+                    {row.usage_count}
+                </NumberLink>
+            </td>
             <SampledRate rate=row.success_rate sessions=row.usage_count change=success_change />
             <td class="px-3 py-2">
                 {row

@@ -1,17 +1,21 @@
-//! Overview tab: KPI cards, the daily trend and the top five domains.
+//! Overview tab: KPI cards, the daily trend, the top five domains and the breakdowns by
+//! technician and by client.
 
 use crate::{
     compare::{rate_change, Better, Change},
     components::{
         async_view::AsyncView,
         bar_list::{Bar, BarList},
+        breakdown_table::BreakdownTable,
         chart::{Chart, ChartSpec},
         daily_table::DailyTable,
+        export_link::ExportLink,
         metric_card::{or_dash, percent, MetricCard},
     },
     data_cache::use_tab_data,
     error::AppError,
     model::{DomainCount, OverviewResponse, PageContext},
+    page_state::use_sessions_link,
     routes::DataSource,
 };
 use leptos::{prelude::*, server_fn::codec::GetUrl};
@@ -22,9 +26,11 @@ pub async fn get_overview(
     #[server(default)] period: String,
     #[server(default)] from: String,
     #[server(default)] to: String,
+    #[server(default)] technician: String,
+    #[server(default)] client: String,
 ) -> Result<OverviewResponse, AppError> {
     use crate::server::{queries::overview::overview, server_fns::load_tab};
-    let window = crate::model::WindowParams { period, from, to };
+    let window = crate::model::ViewParams { period, from, to, technician, client };
     load_tab(DataSource::Overview, window, |pool, account, w| async move {
         overview(&pool, account, w).await
     })
@@ -33,11 +39,14 @@ pub async fn get_overview(
 
 #[component]
 pub fn OverviewTab() -> impl IntoView {
-    let resource = use_tab_data(DataSource::Overview, |w| get_overview(w.period, w.from, w.to));
+    let resource = use_tab_data(DataSource::Overview, |w| {
+        get_overview(w.period, w.from, w.to, w.technician, w.client)
+    });
     view! { <AsyncView resource ready=overview_view /> }
 }
 
 fn overview_view(data: OverviewResponse, _: PageContext) -> AnyView {
+    let sessions = use_sessions_link();
     let minutes = |m: f64| format!("{m:.1} min");
     // Each card's change against the previous window, and which way is better for it.
     let p = data.previous.as_deref();
@@ -74,6 +83,8 @@ fn overview_view(data: OverviewResponse, _: PageContext) -> AnyView {
             ]
         })
         .collect();
+    let daily_links: Vec<String> =
+        data.daily_trend.iter().map(|d| sessions(&[("day", &d.date)])).collect();
     view! {
         <section aria-label="Overview" class="space-y-6">
             <div class="grid grid-cols-2 gap-4 md:grid-cols-4">
@@ -81,23 +92,27 @@ fn overview_view(data: OverviewResponse, _: PageContext) -> AnyView {
                     label="Sessions"
                     value=data.total_sessions.to_string()
                     change=sessions_change
+                    href=Some(sessions(&[]))
                 />
                 <MetricCard
                     label="Resolution rate"
                     value=percent(data.resolution_rate)
                     hint=format!("{} resolved", data.resolved_sessions)
                     change=resolution_change
+                    href=Some(sessions(&[("status", "resolved")]))
                 />
                 <MetricCard
                     label="Escalation rate"
                     value=percent(data.escalation_rate)
                     hint=format!("{} escalated", data.escalated_sessions)
                     change=escalation_change
+                    href=Some(sessions(&[("status", "escalated")]))
                 />
                 <MetricCard
                     label="Guided rate"
                     value=percent(data.guided_rate)
                     change=guided_change
+                    href=Some(sessions(&[("tier", "guided")]))
                 />
                 <MetricCard
                     label="Avg confidence"
@@ -117,19 +132,33 @@ fn overview_view(data: OverviewResponse, _: PageContext) -> AnyView {
             </div>
             <div class="grid gap-4 lg:grid-cols-3">
                 <div class="glass-card-static min-w-0 p-4 lg:col-span-2">
-                    <h2 class="mb-2 text-sm font-semibold">"Sessions by day"</h2>
+                    <div class="mb-2 flex items-baseline justify-between">
+                        <h2 class="text-sm font-semibold">"Sessions by day"</h2>
+                        <ExportLink path=DataSource::Overview.csv_path() what="sessions by day" />
+                    </div>
                     <Chart
                         id="overview-trend-chart"
                         label="Daily sessions, resolved and escalated"
                         spec=ChartSpec::OverviewTrend(data.daily_trend)
+                        hrefs=daily_links.clone()
                     />
                     <DailyTable
                         caption="Sessions by day"
                         headers=&["Date", "Sessions", "Resolved", "Escalated"]
                         rows=daily_rows
+                        hrefs=daily_links
                     />
                 </div>
                 <TopDomains domains=data.top_domains />
+            </div>
+            <div class="grid gap-4 lg:grid-cols-2">
+                <BreakdownTable
+                    caption="By technician"
+                    name="Technician"
+                    param="technician"
+                    rows=data.by_technician
+                />
+                <BreakdownTable caption="By client" name="Client" param="client" rows=data.by_client />
             </div>
         </section>
     }
@@ -138,10 +167,12 @@ fn overview_view(data: OverviewResponse, _: PageContext) -> AnyView {
 
 #[component]
 fn TopDomains(domains: Vec<DomainCount>) -> impl IntoView {
+    let sessions = use_sessions_link();
     let max = domains.iter().map(|d| d.session_count).max().unwrap_or(0).max(1);
     let bars: Vec<Bar> = domains
         .into_iter()
         .map(|d| Bar {
+            href: Some(sessions(&[("domain", &d.domain)])),
             label: d.domain,
             count: d.session_count,
             conversion: None,

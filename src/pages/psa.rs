@@ -7,11 +7,13 @@ use crate::{
         bar_list::{Bar, BarList},
         chart::{Chart, ChartSpec},
         daily_table::DailyTable,
+        export_link::ExportLink,
         metric_card::{percent, MetricCard},
     },
     data_cache::use_tab_data,
     error::AppError,
     model::{conversion, EnhancedPsaMetrics, PageContext, PsaFunnel},
+    page_state::use_sessions_link,
     routes::DataSource,
 };
 use leptos::{prelude::*, server_fn::codec::GetUrl};
@@ -21,9 +23,11 @@ pub async fn get_psa_metrics(
     #[server(default)] period: String,
     #[server(default)] from: String,
     #[server(default)] to: String,
+    #[server(default)] technician: String,
+    #[server(default)] client: String,
 ) -> Result<EnhancedPsaMetrics, AppError> {
     use crate::server::{queries::psa::psa_metrics, server_fns::load_tab};
-    let window = crate::model::WindowParams { period, from, to };
+    let window = crate::model::ViewParams { period, from, to, technician, client };
     load_tab(DataSource::Psa, window, |pool, account, w| async move {
         psa_metrics(&pool, account, w).await
     })
@@ -32,7 +36,9 @@ pub async fn get_psa_metrics(
 
 #[component]
 pub fn PsaTab() -> impl IntoView {
-    let resource = use_tab_data(DataSource::Psa, |w| get_psa_metrics(w.period, w.from, w.to));
+    let resource = use_tab_data(DataSource::Psa, |w| {
+        get_psa_metrics(w.period, w.from, w.to, w.technician, w.client)
+    });
     view! { <AsyncView resource ready=psa_view /> }
 }
 
@@ -74,10 +80,13 @@ fn psa_view(data: EnhancedPsaMetrics, _: PageContext) -> AnyView {
             <div class="grid gap-4 lg:grid-cols-3">
                 <div class="glass-card-static p-4">
                     <h2 class="mb-3 text-sm font-semibold">"Push funnel"</h2>
-                    <BarList label="Push funnel" bars=funnel_bars(&data.push_funnel) />
+                    <BarList label="Push funnel" bars=funnel_bars(&data.push_funnel, use_sessions_link()) />
                 </div>
                 <div class="glass-card-static min-w-0 p-4 lg:col-span-2">
-                    <h2 class="mb-2 text-sm font-semibold">"Time entries and hours by day"</h2>
+                    <div class="mb-2 flex items-baseline justify-between">
+                        <h2 class="text-sm font-semibold">"Time entries and hours by day"</h2>
+                        <ExportLink path=DataSource::Psa.csv_path() what="time entries and hours by day" />
+                    </div>
                     <Chart
                         id="psa-trend-chart"
                         label="Time entries and hours logged per day"
@@ -95,9 +104,12 @@ fn psa_view(data: EnhancedPsaMetrics, _: PageContext) -> AnyView {
     .into_any()
 }
 
+/// The sessions list's `step` for each funnel step ("" for all sessions).
+const FUNNEL_STEPS: [&str; 4] = ["", "linked", "note_pushed", "time_entry"];
+
 /// Each step as wide as its share of all sessions, with the conversion from the step before
-/// ("—" when nothing entered that step).
-fn funnel_bars(funnel: &PsaFunnel) -> Vec<Bar> {
+/// ("—" when nothing entered that step), its count leading to its sessions.
+fn funnel_bars(funnel: &PsaFunnel, sessions: impl Fn(&[(&str, &str)]) -> String) -> Vec<Bar> {
     let steps = funnel.steps();
     let total = funnel.total_sessions.max(1) as f64;
     steps
@@ -110,6 +122,7 @@ fn funnel_bars(funnel: &PsaFunnel) -> Vec<Bar> {
                 conversion(steps[previous].1, count).map(percent).unwrap_or_else(|| "—".into())
             }),
             share: count as f64 / total,
+            href: Some(sessions(&[("step", FUNNEL_STEPS[index])])),
         })
         .collect()
 }

@@ -2,7 +2,7 @@
 //! must sign in first, and JSON for the errors that axum answers before any handler runs.
 
 use super::{auth::session, errors, identity::CurrentUser, state::AppState, tenant};
-use crate::{error::AppError, routes};
+use crate::{error::AppError, href, routes};
 use axum::{
     extract::{Request, State},
     http::{header, StatusCode},
@@ -40,7 +40,7 @@ pub async fn sign_in_first(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if routes::is_analytics_page(path) && request.extensions().get::<CurrentUser>().is_none() {
         let back = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or(path);
-        return Redirect::to(&routes::login_then(back)).into_response();
+        return Redirect::to(&href::login_then(back)).into_response();
     }
     next.run(request).await
 }

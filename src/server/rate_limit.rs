@@ -7,7 +7,7 @@
 //! client IP.
 
 use super::state::AppState;
-use crate::{error::AppError, routes::DataSource};
+use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use std::time::Duration;
@@ -25,8 +25,15 @@ impl Limit {
     }
 }
 
-pub fn analytics_bucket(user_id: Uuid, source: DataSource) -> String {
-    format!("analytics:{user_id}:{}", source.name())
+/// The filter pickers' read, beside the four data sources (its own budget).
+pub const FILTERS: &str = "filters";
+/// The sessions list's pages and one session's page (drill-down, SPEC §8), each its own budget.
+pub const SESSIONS: &str = "sessions";
+pub const SESSION: &str = "session";
+
+/// A user's bucket for one analytics read: a data source by its name, or the filter pickers.
+pub fn analytics_bucket(user_id: Uuid, read: &str) -> String {
+    format!("analytics:{user_id}:{read}")
 }
 
 pub fn ingest_bucket(api_key_id: Uuid) -> String {
@@ -99,14 +106,11 @@ pub async fn reset(pool: &PgPool, bucket: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Spends one of the user's loads of `source` (`FLOWPILOT_RATE_LIMIT_PER_MINUTE`, SPEC §6: 15).
-pub async fn spend_analytics(
-    state: &AppState,
-    user_id: Uuid,
-    source: DataSource,
-) -> Result<(), AppError> {
+/// Spends one of the user's loads of `read` (a data source's name, or [`FILTERS`]):
+/// `FLOWPILOT_RATE_LIMIT_PER_MINUTE` each (SPEC §6: 15).
+pub async fn spend_analytics(state: &AppState, user_id: Uuid, read: &str) -> Result<(), AppError> {
     let limit = Limit::per_minute(state.config.rate_limit_per_minute);
-    hit(&state.pool, &analytics_bucket(user_id, source), limit).await
+    hit(&state.pool, &analytics_bucket(user_id, read), limit).await
 }
 
 /// Removes buckets whose window has ended; housekeeping.

@@ -2,7 +2,7 @@
 //! static files, and the middleware stack around them.
 
 use super::{
-    api, auth, config::MAX_BODY_BYTES, database, headers, ingest, middleware, request_id,
+    api, auth, config::MAX_BODY_BYTES, database, export, headers, ingest, middleware, request_id,
     server_fns, state::AppState,
 };
 use crate::{
@@ -17,7 +17,8 @@ use axum::{
     routing::{get, post, MethodRouter},
     Router,
 };
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::LazyLock;
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
 /// The routes this module mounts itself (the Leptos pages and server functions are mounted by
@@ -29,14 +30,33 @@ fn own_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, routes::READY, get(database::readiness)),
         (Method::POST, routes::API_LOGIN, post(auth::handlers::login)),
         (Method::POST, routes::API_LOGOUT, post(auth::handlers::logout)),
+        (Method::GET, routes::API_FILTERS, get(api::filters)),
+        (Method::GET, routes::API_ANALYTICS_SESSIONS, get(api::sessions)),
+        (Method::GET, routes::API_ANALYTICS_SESSION, get(api::session)),
+        (Method::GET, routes::API_SESSIONS_CSV, get(export::sessions)),
     ];
     for source in DataSource::ALL {
         own.push((Method::GET, source.api_path(), api::endpoint(source)));
+        own.push((Method::GET, source.csv_path(), export::tab(source)));
     }
     for (path, handler) in ingest::routes() {
         own.push((Method::POST, path, handler));
     }
     own
+}
+
+/// The Leptos pages' routes, generated once per process.
+///
+/// Generating them renders the app once with resource loading switched off by a flag that is
+/// process-wide (leptos_server 0.8.8, `SuppressResourceLoad`): a page resource first polled by
+/// a request on another thread during that render waits forever (leptos#4773). The server
+/// generates before it serves, so only a process that builds routers while it serves — the
+/// integration tests, one router per test — could be bitten, and there it was: a page load now
+/// and then never answered. With one list per process no render overlaps a generation: every
+/// router needs the list first.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static PAGES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+    PAGES.clone()
 }
 
 /// Every route the router answers besides static files, as (method, path template): its own
@@ -45,7 +65,7 @@ fn own_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
 pub fn inventory() -> Vec<(Method, String)> {
     let mut all: Vec<(Method, String)> =
         own_routes().into_iter().map(|(method, path, _)| (method, path.to_owned())).collect();
-    all.extend(generate_route_list(App).iter().map(|page| (Method::GET, page.path().to_owned())));
+    all.extend(page_routes().iter().map(|page| (Method::GET, page.path().to_owned())));
     all.extend(
         leptos::server_fn::axum::server_fn_paths().map(|(path, method)| (method, path.to_owned())),
     );
@@ -55,7 +75,7 @@ pub fn inventory() -> Vec<(Method, String)> {
 }
 
 pub fn build(state: AppState) -> Router {
-    let leptos_routes = generate_route_list(App);
+    let leptos_routes = page_routes();
     let options = state.leptos_options.clone();
     let mut router = Router::new();
     for (_, path, handler) in own_routes() {

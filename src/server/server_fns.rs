@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     error::AppError,
-    model::{WindowParams, Windowed},
+    model::{ViewParams, Windowed},
     routes::{self, DataSource},
 };
 use axum::{body::Body, extract::Request, middleware::Next, response::Response};
@@ -21,23 +21,28 @@ use sqlx::PgPool;
 use std::future::Future;
 use uuid::Uuid;
 
-/// Runs a server function's body for the signed-in team admin. On error the HTTP status (and
-/// `Retry-After`) follow the error, for the server function call and for an SSR page alike.
+/// Runs a server function's body for the signed-in team admin, in the admin's account.
+pub async fn for_admin<T, F, Fut>(body: F) -> Result<T, AppError>
+where
+    F: FnOnce(AppState, Admin) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let state = use_context::<AppState>()
+        .ok_or_else(|| AppError::internal("AppState missing from context"))?;
+    let parts = use_context::<http::request::Parts>();
+    let admin = require_team_admin(parts.as_ref().and_then(|p| p.extensions.get::<CurrentUser>()))?;
+    // Leptos runs a page's resources in tasks of their own: the scope goes with the body.
+    tenant::scoped(admin.account_id, body(state, admin)).await
+}
+
+/// [`for_admin`], and on error the HTTP status (and `Retry-After`) follow the error, for the
+/// server function call and for an SSR page alike.
 pub async fn as_admin<T, F, Fut>(body: F) -> Result<T, AppError>
 where
     F: FnOnce(AppState, Admin) -> Fut,
     Fut: Future<Output = Result<T, AppError>>,
 {
-    let result = async {
-        let state = use_context::<AppState>()
-            .ok_or_else(|| AppError::internal("AppState missing from context"))?;
-        let parts = use_context::<http::request::Parts>();
-        let admin =
-            require_team_admin(parts.as_ref().and_then(|p| p.extensions.get::<CurrentUser>()))?;
-        // Leptos runs a page's resources in tasks of their own: the scope goes with the body.
-        tenant::scoped(admin.account_id, body(state, admin)).await
-    }
-    .await;
+    let result = for_admin(body).await;
     if let (Err(error), Some(response)) = (&result, use_context::<leptos_axum::ResponseOptions>()) {
         response.set_status(errors::status(error));
         for (name, value) in &errors::headers(error) {
@@ -55,7 +60,7 @@ where
     Fut: Future<Output = Result<T, AppError>>,
 {
     as_admin(|state, admin| async move {
-        rate_limit::spend_analytics(&state, admin.user_id, source).await?;
+        rate_limit::spend_analytics(&state, admin.user_id, source.name()).await?;
         body(state, admin).await
     })
     .await
@@ -65,7 +70,7 @@ where
 /// the window before it (the page shows every change, SPEC §7).
 pub async fn load_tab<T, F, Fut>(
     source: DataSource,
-    window: WindowParams,
+    window: ViewParams,
     query: F,
 ) -> Result<T, AppError>
 where

@@ -36,6 +36,28 @@ async fn the_benchmark_measures_every_source_and_period_against_the_baseline(
             assert!(report.contains(&row), "{row} missing from:\n{report}");
         }
     }
+    // Each endpoint filtered by a technician and by a client, beside the raw scan.
+    for source in ["overview", "coverage", "flow-quality", "psa-metrics"] {
+        for filter in ["technician", "client"] {
+            let row = format!("| {source} | 90d | {filter} |");
+            assert!(report.contains(&row), "{row} missing from:\n{report}");
+        }
+    }
+    // The sessions list for each drill; 400 sessions hold no 100th page.
+    for drill in [
+        "| none | ",
+        "| status=escalated | ",
+        "| busiest flow | ",
+        "| status=abandoned (counted) | ",
+    ] {
+        assert!(report.contains(drill), "{drill} missing from:\n{report}");
+    }
+    assert!(report.contains("(rollups) |") && report.contains("| — | — | — |"), "{report}");
+    // The export streams the measured account's sessions of 90 days (its oldest may have
+    // just left the window).
+    let export = report.split("| sessions.csv?period=90d | ").nth(1).expect("the CSV export row");
+    let rows: u64 = export.split(' ').next().unwrap().parse().unwrap();
+    assert!((390..=400).contains(&rows), "{rows} rows exported: {report}");
     assert!(report.contains("800 sessions in 2 account(s)"), "{report}");
     assert!(report.contains("× |"), "ratios are reported: {report}");
     assert_eq!(report.matches("not run | — |").count(), 3, "coverage's baseline skipped: {report}");

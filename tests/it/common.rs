@@ -153,3 +153,15 @@ pub async fn post(app: &Router, path: &str, content_type: &str, body: &str) -> T
         .unwrap();
     send(app, request).await
 }
+
+/// A GET's JSON answer as `cookie`'s user; it must be 200.
+pub async fn get_json(app: &Router, cookie: &str, path: &str) -> serde_json::Value {
+    let r = get(app, path, Some(cookie)).await;
+    assert_eq!(r.status, 200, "{path}: {}", r.body);
+    r.json()
+}
+
+/// A JSON count.
+pub fn count(value: &serde_json::Value) -> i64 {
+    value.as_i64().unwrap_or_else(|| panic!("not a count: {value}"))
+}

@@ -14,6 +14,13 @@ async fn the_ssr_page_already_contains_the_overview_numbers(pool: PgPool) {
     assert_eq!(metric(html, "Resolution rate"), "50.0%");
     assert_eq!(metric(html, "Avg confidence"), "0.70");
     assert_eq!(metric(html, "Avg resolution time"), "30.0 min");
+    // Each count leads to its sessions, in the same view; an average leads nowhere.
+    assert_eq!(metric_link(html, "Sessions").as_deref(), Some("/analytics/sessions?period=7d"));
+    assert_eq!(
+        metric_link(html, "Escalation rate").as_deref(),
+        Some("/analytics/sessions?status=escalated&period=7d")
+    );
+    assert_eq!(metric_link(html, "Avg confidence"), None);
     assert!(html.contains("overview-trend-chart"));
     assert!(html.contains(r#"aria-current="page""#));
 
@@ -63,7 +70,7 @@ async fn the_psa_cards_funnel_and_trend_table_are_in_the_ssr_html(pool: PgPool) 
     ] {
         let item = &html[html.find(&format!(r#"data-step="{step}""#)).unwrap()..];
         let item = &item[..item.find("</li>").unwrap()];
-        assert!(item.contains(&format!(">{count}</span>")), "{step}: {item}");
+        assert!(item.contains(&format!(">{count}</a>")), "{step}: {item}");
         match conversion {
             Some(c) => assert!(item.contains(&format!(">{c}</span>")), "{step}: {item}"),
             None => assert!(!item.contains("data-conversion"), "{item}"),
@@ -109,6 +116,14 @@ async fn the_coverage_heatmap_is_in_the_ssr_html(pool: PgPool) {
     assert_eq!(vpn[3].1, "100.0%n = 1");
     assert!(!vpn[3].0.contains("rose"), "{:?}", vpn[3]);
     assert_eq!(vpn[5].1, "—", "no resolved session: no average");
+    // A cell leads to the sessions it counts: the domain's, and of those the escalated ones.
+    for href in [
+        "/analytics/sessions?domain=VPN&amp;period=7d",
+        "/analytics/sessions?domain=VPN&amp;status=escalated&amp;period=7d",
+        "/analytics/sessions?domain=Email&amp;tier=guided&amp;period=7d",
+    ] {
+        assert!(html.contains(&format!(r#"href="{href}""#)), "{href}");
+    }
     // No flows anywhere in this fixture: each domain links to the editor to create one.
     assert!(
         html.contains(r#"href="https://app.flowpilot.test/trees/new?category=Email""#),
@@ -228,12 +243,25 @@ fn row_cells(html: &str, name: &str) -> Vec<(String, String)> {
 }
 
 /// The text of the element marked `data-metric="{label}"` in server-rendered HTML.
-fn metric(html: &str, label: &str) -> String {
+pub fn metric(html: &str, label: &str) -> String {
     let marker = format!(r#"data-metric="{label}""#);
     let start = html.find(&marker).unwrap_or_else(|| panic!("no {label} in {html}"));
     let rest = &html[start..];
-    let open = rest.find('>').unwrap() + 1;
+    let mut open = rest.find('>').unwrap() + 1;
+    // The value may be a link to its sessions.
+    if rest[open..].starts_with("<a ") {
+        open += rest[open..].find('>').unwrap() + 1;
+    }
     rest[open..open + rest[open..].find('<').unwrap()].to_owned()
+}
+
+/// The link around a KPI card's value (to the sessions it counts), if any.
+pub fn metric_link(html: &str, label: &str) -> Option<String> {
+    let marker = format!(r#"data-metric="{label}""#);
+    let rest = &html[html.find(&marker)?..];
+    let open = rest.find('>')? + 1;
+    let link = rest[open..].strip_prefix("<a href=\"")?;
+    Some(link[..link.find('"')?].replace("&amp;", "&"))
 }
 
 #[sqlx::test(fixtures("overview"))]
@@ -329,4 +357,47 @@ async fn heatmap_cells_show_their_change_judged_only_over_large_samples(pool: Pg
     // VPN had nothing in the previous 7 days: no change to show.
     let vpn = row_cells(&html, "VPN");
     assert_eq!(vpn[2].1, "0.0%n = 1", "{vpn:?}");
+}
+
+/// Pages keep answering while other routers are built in the same process, as every test of
+/// this binary builds its own: building a router must not stall a page load elsewhere. (It did,
+/// now and then: generating Leptos' route list switches resource loading off process-wide, and a
+/// page resource first polled in that moment waited forever — leptos#4773; `router::page_routes`.)
+#[sqlx::test(fixtures("recent_sessions"))]
+async fn pages_answer_while_other_routers_are_being_built(pool: PgPool) {
+    use std::sync::{
+        atomic::{AtomicBool, Ordering::Relaxed},
+        Arc,
+    };
+    let a = admin_cookie(&pool, ACCOUNT_A).await;
+    let app = app(pool.clone());
+    let building = Arc::new(AtomicBool::new(true));
+    let builder = {
+        let (pool, building) = (pool.clone(), building.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut built = 0u32;
+            while building.load(Relaxed) {
+                drop(crate::common::app(pool.clone()));
+                built += 1;
+            }
+            built
+        })
+    };
+    let pages = [
+        "/analytics?period=7d",
+        "/analytics/coverage",
+        "/analytics/psa",
+        "/analytics/flow-quality",
+    ];
+    for round in 0..24 {
+        let path = pages[round % pages.len()];
+        let page =
+            tokio::time::timeout(std::time::Duration::from_secs(10), get(&app, path, Some(&a)))
+                .await
+                .unwrap_or_else(|_| panic!("{path} (round {round}): no answer within 10 s"));
+        assert_eq!(page.status, 200, "{path}: {}", page.body);
+    }
+    building.store(false, Relaxed);
+    let built = builder.await.unwrap();
+    assert!(built >= 2, "the routers were built while the pages loaded ({built} built)");
 }

@@ -4,7 +4,7 @@
 //! write.
 
 use flowpilot_analytics::{
-    model::WindowParams,
+    model::{Filters, ViewParams},
     server::{
         database::APP_ROLE,
         queries::{reference, resolve},
@@ -17,8 +17,8 @@ use uuid::{uuid, Uuid};
 const ACCOUNT: Uuid = uuid!("cccccccc-0000-0000-0000-000000000001");
 
 /// 3,000 sessions over 110 days in New York time, with every kind of value (unmapped domains,
-/// no confidence, no flow, no ticket), notes and up to three time entries per session spread
-/// over the following weeks and inserted out of time order.
+/// no confidence, no flow, no ticket, no technician, no client), notes and up to three time
+/// entries per session spread over the following weeks and inserted out of time order.
 async fn generate(pool: &PgPool) {
     sqlx::raw_sql(&format!(
         "INSERT INTO accounts (id, name, timezone) VALUES ('{ACCOUNT}', 'Rollup Co', 'America/New_York');
@@ -28,15 +28,26 @@ async fn generate(pool: &PgPool) {
          SELECT '{ACCOUNT}', 'Flow ' || g,
                 (SELECT id FROM categories ORDER BY name LIMIT 1 OFFSET g % 3)
          FROM generate_series(1, 6) g;
+         INSERT INTO users (id, account_id, email, password_hash, role)
+         SELECT ('cccccccc-0000-0000-0000-00000000000' || g)::uuid, '{ACCOUNT}',
+                'tech' || g || '@rollup.example', 'x', 'technician'
+         FROM generate_series(1, 3) g;
+         INSERT INTO clients (account_id, id, name)
+         SELECT '{ACCOUNT}', ('cccccccc-0000-0000-0000-0000000000c' || g)::uuid, 'Client ' || g
+         FROM generate_series(1, 4) g;
          SELECT setseed(0.42);
          CREATE TEMP TABLE draws AS
          SELECT g, random() AS r1, random() AS r2, random() AS r3, random() AS r4,
-                random() AS r5, random() AS r6, random() AS r7
+                random() AS r5, random() AS r6, random() AS r7, random() AS r8, random() AS r9
          FROM generate_series(1, 3000) g;
-         INSERT INTO ai_sessions (account_id, problem_domain, status, confidence_tier,
-                                  confidence, matched_flow_id, psa_ticket_id, created_at,
-                                  resolved_at)
+         INSERT INTO ai_sessions (account_id, user_id, client_id, problem_domain, status,
+                                  confidence_tier, confidence, matched_flow_id, psa_ticket_id,
+                                  created_at, resolved_at)
          SELECT '{ACCOUNT}',
+                CASE WHEN r8 < 0.1 THEN NULL
+                     ELSE ('cccccccc-0000-0000-0000-00000000000' || (1 + floor(r8 * 3)::int))::uuid END,
+                CASE WHEN r9 < 0.1 THEN NULL
+                     ELSE ('cccccccc-0000-0000-0000-0000000000c' || (1 + floor(r9 * 4)::int))::uuid END,
                 (ARRAY['Email', 'Network', 'Printing', NULL])[1 + floor(r1 * 4)::int],
                 status,
                 CASE WHEN r3 < 0.1 THEN NULL
@@ -63,34 +74,59 @@ async fn generate(pool: &PgPool) {
                FROM ai_sessions s, generate_series(0, 3) k
                WHERE s.psa_ticket_id IS NOT NULL) l
          WHERE keep < 0.6
-         ORDER BY random();"
+         ORDER BY random();
+         -- Statistics, as autovacuum would gather them: the filtered reads' plans rest on them.
+         ANALYZE ai_sessions, psa_activity_logs;"
     ))
     .execute(pool)
     .await
     .unwrap();
 }
 
+const TECH_1: Uuid = uuid!("cccccccc-0000-0000-0000-000000000001");
+const TECH_2: Uuid = uuid!("cccccccc-0000-0000-0000-000000000002");
+const CLIENT_1: Uuid = uuid!("cccccccc-0000-0000-0000-0000000000c1");
+const CLIENT_3: Uuid = uuid!("cccccccc-0000-0000-0000-0000000000c3");
+
+/// Every statement is compared unfiltered, by technician, by client and by both.
+const FILTERS: [Filters; 4] = [
+    Filters { technician: None, client: None },
+    Filters { technician: Some(TECH_1), client: None },
+    Filters { technician: None, client: Some(CLIENT_3) },
+    Filters { technician: Some(TECH_2), client: Some(CLIENT_1) },
+];
+
 /// All rows of a statement as JSON, in a stable order.
-async fn answer(pool: &PgPool, sql: &str, since: &str, until: &str) -> Vec<Value> {
+async fn answer(
+    pool: &PgPool,
+    sql: &str,
+    since: &str,
+    until: &str,
+    filters: Filters,
+) -> Vec<Value> {
     let json: String =
         sqlx::query_scalar(&format!("SELECT coalesce(json_agg(q), '[]')::text FROM ({sql}) q"))
             .bind(ACCOUNT)
             .bind(since.parse::<chrono::DateTime<chrono::Utc>>().unwrap())
             .bind(until.parse::<chrono::DateTime<chrono::Utc>>().unwrap())
+            .bind(filters.technician)
+            .bind(filters.client)
             .fetch_one(pool)
             .await
             .unwrap_or_else(|e| panic!("{e}\n{sql}"));
     let Value::Array(mut rows) = serde_json::from_str(&json).unwrap() else { panic!("{json}") };
-    // Sorted by the row with its floats coarsened, so float noise cannot reorder rows.
-    rows.sort_by_cached_key(|row| coarse(row).to_string());
+    // Sorted by the row without its numbers: float noise (sums in another order land either
+    // side of any rounding, 2 or 1.9999999999999998) cannot reorder rows, and every statement's
+    // rows differ in a key that is not a number (a day, a domain, a flow, an id).
+    rows.sort_by_cached_key(|row| without_numbers(row).to_string());
     rows
 }
 
-fn coarse(value: &Value) -> Value {
+fn without_numbers(value: &Value) -> Value {
     match value {
-        Value::Number(n) => Value::from((n.as_f64().unwrap() * 1e3).round() as i64),
+        Value::Number(_) => Value::Null,
         Value::Object(map) => {
-            Value::Object(map.iter().map(|(k, v)| (k.clone(), coarse(v))).collect())
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), without_numbers(v))).collect())
         }
         other => other.clone(),
     }
@@ -138,11 +174,13 @@ async fn assert_rollups_answer_like_raw_scans(pool: &PgPool) {
         let until_at: chrono::DateTime<chrono::Utc> = until.parse().unwrap();
         for days in [1, 7, 30, 90] {
             let since = (until_at - chrono::Duration::days(days)).to_rfc3339();
-            for statement in reference::ALL {
-                let expected = answer(pool, statement.raw_scan, &since, until).await;
-                assert!(!expected.is_empty(), "{}", statement.name);
-                let context = format!("{} in the window ({since}, {until}]", statement.name);
-                let ours = answer(pool, statement.ours, &since, until).await;
+            for (statement, filters) in reference::ALL.iter().flat_map(|s| FILTERS.map(|f| (s, f)))
+            {
+                let expected = answer(pool, statement.raw_scan, &since, until, filters).await;
+                assert!(filters.any() || !expected.is_empty(), "{}", statement.name);
+                let context =
+                    format!("{} in the window ({since}, {until}], {filters:?}", statement.name);
+                let ours = answer(pool, statement.ours, &since, until, filters).await;
                 assert_same(ours, expected, &context);
                 compared += 1;
             }
@@ -151,22 +189,27 @@ async fn assert_rollups_answer_like_raw_scans(pool: &PgPool) {
     // Ranges of whole local days as a request resolves them: single days (the DST change of
     // 2026-11-01 among them), ranges across it, the whole data set.
     for (from, to) in DAY_RANGES {
-        let params = WindowParams { from: from.into(), to: to.into(), ..Default::default() };
+        let params = ViewParams { from: from.into(), to: to.into(), ..Default::default() };
         for window in [resolve(pool, ACCOUNT, &params).await.unwrap()]
             .into_iter()
             .flat_map(|r| [r.window, r.previous])
         {
             let (since, until) = (window.since.to_rfc3339(), window.until.to_rfc3339());
-            for statement in reference::ALL {
-                let expected = answer(pool, statement.raw_scan, &since, &until).await;
-                let context = format!("{} for {from} … {to} ({since}, {until}]", statement.name);
-                let ours = answer(pool, statement.ours, &since, &until).await;
+            for (statement, filters) in reference::ALL.iter().flat_map(|s| FILTERS.map(|f| (s, f)))
+            {
+                let expected = answer(pool, statement.raw_scan, &since, &until, filters).await;
+                let context =
+                    format!("{} for {from} … {to} ({since}, {until}], {filters:?}", statement.name);
+                let ours = answer(pool, statement.ours, &since, &until, filters).await;
                 assert_same(ours, expected, &context);
                 compared += 1;
             }
         }
     }
-    assert_eq!(compared, (WINDOW_ENDS.len() * 4 + DAY_RANGES.len() * 2) * reference::ALL.len());
+    assert_eq!(
+        compared,
+        (WINDOW_ENDS.len() * 4 + DAY_RANGES.len() * 2) * reference::ALL.len() * FILTERS.len()
+    );
 }
 
 /// `from`/`to` ranges, each also compared through its previous window.
@@ -210,20 +253,30 @@ async fn a_timezone_change_rebuilds_the_accounts_days(pool: PgPool) {
 /// kept, a rebuild has none), sorted.
 async fn rollup_rows(pool: &PgPool) -> Vec<Value> {
     let mut rows = Vec::new();
-    for table in ["session_day_rollups", "flow_day_rollups", "time_entry_day_rollups"] {
+    for table in [
+        "session_day_rollups",
+        "flow_day_rollups",
+        "time_entry_day_rollups",
+        "session_dim_day_rollups",
+        "flow_dim_day_rollups",
+        "time_entry_dim_day_rollups",
+        "owner_day_rollups",
+    ] {
         rows.extend(
             answer(
                 pool,
-                // `answer` binds a window; here it only has to be a valid one.
+                // `answer` binds a window and filters; here they only have to be valid.
                 &format!(
                     "SELECT '{table}' AS rollup, r.* FROM {table} r
                      WHERE account_id = $1 AND $2::timestamptz < $3::timestamptz
+                       AND $4::uuid IS NULL AND $5::uuid IS NULL
                        AND EXISTS (SELECT 1 FROM jsonb_each(to_jsonb(r)) e
                                    WHERE jsonb_typeof(e.value) = 'number'
                                      AND abs(e.value::text::float8) > 1e-9)"
                 ),
                 "2000-01-01T00:00:00Z",
                 "2100-01-01T00:00:00Z",
+                Filters::default(),
             )
             .await,
         );
@@ -242,6 +295,21 @@ const WRITES: &str = "-- outcomes, reclassification, matching and linking, in bu
          WHERE matched_flow_id IS NULL AND created_at > '2026-11-01';
          UPDATE ai_sessions SET psa_ticket_id = '424242'
          WHERE id = (SELECT id FROM ai_sessions WHERE psa_ticket_id IS NULL ORDER BY id LIMIT 1);
+         -- sessions handed to another technician or client, their time entries with them; a
+         -- technician and a client removed (their sessions keep their rows, ON DELETE SET NULL)
+         UPDATE ai_sessions SET user_id = 'cccccccc-0000-0000-0000-000000000002'
+         WHERE user_id = 'cccccccc-0000-0000-0000-000000000001' AND created_at > '2026-10-20';
+         UPDATE ai_sessions SET client_id = 'cccccccc-0000-0000-0000-0000000000c4',
+                                user_id = NULL
+         WHERE id IN (SELECT session_id FROM psa_activity_logs ORDER BY id LIMIT 50);
+         DELETE FROM users WHERE id = 'cccccccc-0000-0000-0000-000000000003';
+         DELETE FROM clients WHERE id = 'cccccccc-0000-0000-0000-0000000000c2';
+         -- a time entry moved to another session
+         UPDATE psa_activity_logs SET session_id = (SELECT id FROM ai_sessions
+                                                    WHERE client_id = 'cccccccc-0000-0000-0000-0000000000c1'
+                                                    ORDER BY id LIMIT 1)
+         WHERE id = (SELECT id FROM psa_activity_logs WHERE activity_type = 'time_entry_posted'
+                     ORDER BY id DESC LIMIT 1);
          -- a flow retired for good: its sessions keep their rows, unmatched (ON DELETE SET NULL)
          DELETE FROM trees WHERE name = 'Flow 3';
          -- sessions deleted: their logs stay without a session
@@ -264,6 +332,16 @@ const WRITES: &str = "-- outcomes, reclassification, matching and linking, in bu
 async fn every_kind_of_write_keeps_the_rollups_equal_to_a_rebuild(pool: PgPool) {
     generate(&pool).await;
     sqlx::raw_sql(WRITES).execute(&pool).await.unwrap();
+    // Every log carries its session's technician and client (none once the session is gone).
+    let stale: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM psa_activity_logs l
+         LEFT JOIN ai_sessions s ON s.account_id = l.account_id AND s.id = l.session_id
+         WHERE (l.user_id, l.client_id) IS DISTINCT FROM (s.user_id, s.client_id)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(stale, 0, "logs whose technician or client is not their session's");
 
     let kept = rollup_rows(&pool).await;
     assert!(kept.len() > 300, "{}", kept.len());

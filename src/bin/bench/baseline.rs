@@ -82,7 +82,9 @@ pub async fn run(
     }
 }
 
-async fn raw_scans(
+/// The source's reference statements: its metrics by scans of the raw rows, filtered as the
+/// window says.
+pub async fn raw_scans(
     pool: &PgPool,
     source: DataSource,
     account: Uuid,
@@ -93,6 +95,8 @@ async fn raw_scans(
             .bind(account)
             .bind(window.since)
             .bind(window.until)
+            .bind(window.filters.technician)
+            .bind(window.filters.client)
             .fetch_all(pool)
             .await?;
     }
@@ -102,7 +106,9 @@ async fn raw_scans(
 /// Copies the tables into schema `baseline` with primary keys only (no other index).
 pub async fn build_copy(pool: &PgPool) -> Result<(), AppError> {
     let mut sql = String::from("DROP SCHEMA IF EXISTS baseline CASCADE; CREATE SCHEMA baseline;");
-    for table in ["accounts", "categories", "trees", "ai_sessions", "psa_activity_logs"] {
+    for table in
+        ["accounts", "users", "clients", "categories", "trees", "ai_sessions", "psa_activity_logs"]
+    {
         write!(
             sql,
             "CREATE TABLE baseline.{table} AS SELECT * FROM public.{table};

@@ -4,13 +4,14 @@
 //! docs/BENCHMARKS.md against a database of its own.
 
 mod baseline;
+mod drill;
 mod measure;
 
 use clap::Parser;
 use flowpilot_analytics::{
     error::AppError,
     flow_quality::FlowSort,
-    model::Period,
+    model::{self, Period},
     routes::DataSource,
     server::{
         auth,
@@ -264,6 +265,9 @@ async fn measure(
         writeln!(report, "- {}: {:.1}×", source.name(), p(Period::Days90) / p(Period::Days7)).ok();
     }
     windows_and_comparison(&mut report, &app, &cookie, pool, account, options).await?;
+    filters(&mut report, &app, &cookie, pool, account, options).await?;
+    drill::drill_down(&mut report, &app, &cookie, pool, account, options.iterations).await?;
+    drill::csv_export(&mut report, &app, &cookie).await?;
     sqlx::query("DELETE FROM users WHERE id = $1").bind(admin).execute(pool).await?;
     baseline_pool.close().await;
     app_pool.close().await;
@@ -322,6 +326,105 @@ async fn windows_and_comparison(
                 p50 / alone
             )
             .ok();
+        }
+    }
+    Ok(())
+}
+
+/// SPEC §7's filters through the real router: each endpoint compared with the previous window
+/// and filtered by the account's busiest technician, then by its busiest client, then by a
+/// technician without sessions, for 90 days and a 365-day range; beside the raw scan of the same statements, filtered alike, for the
+/// current window alone (the reference statements, on the same tables).
+async fn filters(
+    report: &mut String,
+    app: &axum::Router,
+    cookie: &str,
+    pool: &PgPool,
+    account: Uuid,
+    options: &BenchOptions,
+) -> Result<(), AppError> {
+    let busiest = |column: &str| {
+        format!(
+            "SELECT {column} FROM ai_sessions WHERE account_id = $1 AND {column} IS NOT NULL
+             GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
+        )
+    };
+    let technician: Uuid =
+        sqlx::query_scalar(&busiest("user_id")).bind(account).fetch_one(pool).await?;
+    let client: Uuid =
+        sqlx::query_scalar(&busiest("client_id")).bind(account).fetch_one(pool).await?;
+    // A user of the account who ran no session: what a new technician's filter reads.
+    let quiet: Uuid = sqlx::query_scalar(
+        "SELECT u.id FROM users u WHERE u.account_id = $1
+           AND NOT EXISTS (SELECT 1 FROM ai_sessions s WHERE s.account_id = $1 AND s.user_id = u.id)
+         ORDER BY u.id LIMIT 1",
+    )
+    .bind(account)
+    .fetch_one(pool)
+    .await?;
+    let (share_t, share_c): (f64, f64) = sqlx::query_as(
+        "SELECT avg((user_id = $2)::int)::float8, avg((client_id = $3)::int)::float8
+         FROM ai_sessions WHERE account_id = $1",
+    )
+    .bind(account)
+    .bind(technician)
+    .bind(client)
+    .fetch_one(pool)
+    .await?;
+    writeln!(
+        report,
+        "\n#### Filters (SPEC §7), endpoint through the router, compare=previous\n\nThe busiest \
+         technician has {:.0}% of the account's sessions, the busiest client {:.0}%; \"quiet \
+         technician\" is a user with none (a new technician: the planner must not scan the table \
+         for so rare a value). \"raw scan\" \
+         runs the source's statements as scans of the raw rows (the reference statements), \
+         filtered alike, for the current window only.\n\n| source | window | filter | p50 | p95 | \
+         p99 | raw scan p50 | raw ÷ ours (p50) |\n|---|---|---|---|---|---|---|---|",
+        share_t * 100.0,
+        share_c * 100.0
+    )
+    .ok();
+    let now = chrono::Utc::now();
+    let (today,): (chrono::NaiveDate,) =
+        sqlx::query_as("SELECT (now() AT TIME ZONE timezone)::date FROM accounts WHERE id = $1")
+            .bind(account)
+            .fetch_one(pool)
+            .await?;
+    let year = format!("from={}&to={today}", today - chrono::Duration::days(364));
+    let windows = [
+        ("90d", "period=90d".to_owned(), chrono::Duration::days(90)),
+        ("365-day range", year, chrono::Duration::days(365)),
+    ];
+    let by = [
+        ("technician", model::Filters { technician: Some(technician), client: None }),
+        ("client", model::Filters { technician: None, client: Some(client) }),
+        ("quiet technician", model::Filters { technician: Some(quiet), client: None }),
+    ];
+    for source in DataSource::ALL {
+        for (window_name, window_query, length) in &windows {
+            for (filter_name, filters) in &by {
+                let id = filters.technician.or(filters.client).unwrap_or_default();
+                let param = if filters.technician.is_some() { "technician" } else { "client" };
+                let path =
+                    format!("{}?{window_query}&compare=previous&{param}={id}", source.api_path());
+                get_ok(app, &path, cookie).await?;
+                let times = time(options.iterations, || get_ok(app, &path, cookie)).await?;
+                let window = Window { since: now - *length, until: now, filters: *filters };
+                let raw = time(options.baseline_iterations, || {
+                    baseline::raw_scans(pool, source, account, window)
+                })
+                .await?;
+                let (p50, raw50) = (percentile(&times, 50.0), percentile(&raw, 50.0));
+                writeln!(
+                    report,
+                    "| {} | {window_name} | {filter_name} | {p50:.1} | {:.1} | {:.1} | {raw50:.1} | {:.1}× |",
+                    source.name(),
+                    percentile(&times, 95.0),
+                    percentile(&times, 99.0),
+                    raw50 / p50
+                )
+                .ok();
+            }
         }
     }
     Ok(())

@@ -47,6 +47,8 @@ pub async fn explain(
         .bind(account)
         .bind(window.since)
         .bind(window.until)
+        .bind(window.filters.technician)
+        .bind(window.filters.client)
         .fetch_one(pool)
         .await?;
     let root = &plan.0[0]["Plan"];
@@ -75,4 +77,21 @@ pub async fn get_ok(app: &axum::Router, path: &str, cookie: &str) -> Result<(), 
     } else {
         Err(AppError::internal(format!("{path}: {status}")))
     }
+}
+
+/// GET through the router as the signed-in admin, the JSON answer; anything but 2xx is an error.
+pub async fn get_json(
+    app: &axum::Router,
+    path: &str,
+    cookie: &str,
+) -> Result<serde_json::Value, AppError> {
+    let request = Request::get(path).header("cookie", cookie).body(Body::empty()).unwrap();
+    let response = app.clone().oneshot(request).await.map_err(AppError::internal)?;
+    let status = response.status();
+    let body =
+        axum::body::to_bytes(response.into_body(), usize::MAX).await.map_err(AppError::internal)?;
+    if !status.is_success() {
+        return Err(AppError::internal(format!("{path}: {status}")));
+    }
+    serde_json::from_slice(&body).map_err(AppError::internal)
 }

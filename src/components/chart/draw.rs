@@ -3,7 +3,12 @@
 
 use super::ChartSpec;
 use crate::model::{OverviewDay, PsaDailyTrend};
-use std::sync::atomic::{AtomicU32, Ordering};
+use js_sys::{Array, Function, Object, Reflect};
+use std::{
+    rc::Rc,
+    sync::atomic::{AtomicU32, Ordering},
+};
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 
 use charming::{
     component::{Axis, Grid, Legend},
@@ -21,8 +26,12 @@ const ESCALATED: &str = "#f43f5e";
 const GRID_LINE: &str = "#1e293b";
 const LABEL: &str = "#94a3b8";
 
-/// Draws `spec` into `element`, replacing whatever chart it held.
-pub fn draw(element: &web_sys::Element, spec: &ChartSpec) {
+/// What a click on the plot does with the day (the category's index) under it.
+pub type OnDay = Rc<dyn Fn(usize)>;
+
+/// Draws `spec` into `element`, replacing whatever chart it held; a click over a day calls
+/// `on_day` with it.
+pub fn draw(element: &web_sys::Element, spec: &ChartSpec, on_day: OnDay) {
     static DRAWS: AtomicU32 = AtomicU32::new(0);
     // Empty first, so the size measured is the container's, not the previous canvas's.
     element.set_inner_html("");
@@ -39,9 +48,41 @@ pub fn draw(element: &web_sys::Element, spec: &ChartSpec) {
     element.set_id(&unique);
     let drawn = WasmRenderer::new(width, height).render(&unique, &chart);
     element.set_id(&id);
-    if let Err(error) = drawn {
-        leptos::logging::error!("chart {id} did not draw: {error:?}");
+    match drawn {
+        Ok(chart) => listen_for_days(chart.into(), on_day),
+        Err(error) => leptos::logging::error!("chart {id} did not draw: {error:?}"),
     }
+}
+
+/// Calls the chart's method `name` (ECharts' API, which `charming` does not wrap).
+fn call(target: &JsValue, name: &str, args: &Array) -> Option<JsValue> {
+    let method = Reflect::get(target, &JsValue::from_str(name)).ok()?;
+    method.dyn_into::<Function>().ok()?.apply(target, args).ok()
+}
+
+/// A click anywhere in the plot area (not only on a line's point, which is a few pixels wide)
+/// counts as a click on the day under it: the pixel's category on the x axis.
+fn listen_for_days(chart: JsValue, on_day: OnDay) {
+    let Some(canvas) = call(&chart, "getZr", &Array::new()) else { return };
+    let clicked = chart.clone();
+    let handler = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| {
+        let at = |axis: &str| Reflect::get(&event, &JsValue::from_str(axis)).unwrap_or_default();
+        let point = Array::of2(&at("offsetX"), &at("offsetY"));
+        let inside = call(&clicked, "containPixel", &Array::of2(&"grid".into(), &point));
+        if inside.and_then(|v| v.as_bool()) != Some(true) {
+            return;
+        }
+        // In the first series' coordinates the point is [day index, value].
+        let finder = Object::new();
+        let _ = Reflect::set(&finder, &"seriesIndex".into(), &0.into());
+        let data = call(&clicked, "convertFromPixel", &Array::of2(&finder, &point));
+        let day = data.map(|data| Array::from(&data).get(0));
+        if let Some(day) = day.and_then(|v| v.as_f64()).filter(|d| *d >= 0.0) {
+            on_day(day.round() as usize);
+        }
+    });
+    // The canvas owns the handler: it is freed with the chart's canvas, not before.
+    call(&canvas, "on", &Array::of2(&"click".into(), &handler.into_js_value()));
 }
 
 fn value_axis() -> Axis {

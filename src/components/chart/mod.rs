@@ -1,7 +1,9 @@
 //! A box that an ECharts chart (built with `charming`) draws into after hydration. Effects do
 //! not run on the server, so the SSR HTML carries only the box; each chart's data is also
 //! rendered as a table beside it, so nothing depends on the drawing. The drawing itself
-//! (`draw`) exists only in the browser build.
+//! (`draw`) exists only in the browser build. With `hrefs` (one per day), a click anywhere
+//! over a day in the plot goes to that link (SPEC §8: the day's sessions); the table's links
+//! are the same for keyboards, screen readers and no JavaScript.
 
 #[cfg(feature = "hydrate")]
 mod draw;
@@ -20,26 +22,47 @@ pub enum ChartSpec {
 }
 
 #[component]
-pub fn Chart(id: &'static str, label: &'static str, spec: ChartSpec) -> impl IntoView {
+pub fn Chart(
+    id: &'static str,
+    label: &'static str,
+    spec: ChartSpec,
+    /// Per day of the spec, where a click on that day goes; none: the chart is not a link.
+    #[prop(optional)]
+    hrefs: Vec<String>,
+) -> impl IntoView {
     let node = NodeRef::<leptos::html::Div>::new();
+    let class = if hrefs.is_empty() {
+        "chart-box h-72 w-full"
+    } else {
+        "chart-box h-72 w-full cursor-pointer"
+    };
     #[cfg(feature = "hydrate")]
     {
         // Draw once this very element is mounted (not an earlier one with the same id that a
         // period change is replacing), and again whenever the window is resized.
-        let spec = StoredValue::new(spec);
+        let navigate = leptos_router::hooks::use_navigate();
+        let go = move |day: usize| {
+            if let Some(href) = hrefs.get(day) {
+                navigate(href, Default::default());
+            }
+        };
+        let drawing = StoredValue::new_local((spec, std::rc::Rc::new(go) as draw::OnDay));
+        let redraw = move |element: web_sys::Element| {
+            drawing.with_value(|(spec, go)| draw::draw(&element, spec, go.clone()));
+        };
         Effect::new(move |_| {
             if let Some(element) = node.get() {
-                spec.with_value(|spec| draw::draw(&element, spec));
+                redraw(element.into());
             }
         });
         let resize = window_event_listener(leptos::ev::resize, move |_| {
             if let Some(element) = node.get_untracked() {
-                spec.with_value(|spec| draw::draw(&element, spec));
+                redraw(element.into());
             }
         });
         on_cleanup(move || resize.remove());
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = spec;
-    view! { <div id=id node_ref=node role="img" aria-label=label class="chart-box h-72 w-full"></div> }
+    let _ = (spec, hrefs);
+    view! { <div id=id node_ref=node role="img" aria-label=label class=class></div> }
 }

@@ -9,7 +9,7 @@ use crate::{
 use sqlx::PgPool;
 use uuid::Uuid;
 
-pub const COVERAGE_SQL: &str = statement!("edge_sessions.sql", "session_facts.sql", "coverage.sql");
+pub const COVERAGE_SQL: &str = statement!("raw_sessions.sql", "session_facts.sql", "coverage.sql");
 /// Every statement a request runs, each bound to (account, since, until).
 pub const STATEMENTS: &[&str] = &[COVERAGE_SQL];
 

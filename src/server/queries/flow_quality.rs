@@ -12,7 +12,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 pub const FLOW_QUALITY_SQL: &str =
-    statement!("edge_sessions.sql", "flow_facts.sql", "flow_quality.sql");
+    statement!("raw_sessions.sql", "flow_facts.sql", "flow_quality.sql");
 /// Every statement a request runs, each bound to (account, since, until).
 pub const STATEMENTS: &[&str] = &[FLOW_QUALITY_SQL];
 

@@ -15,10 +15,12 @@ macro_rules! statement {
 
 pub mod account;
 pub mod coverage;
+pub mod filters;
 pub mod flow_quality;
 pub mod overview;
 pub mod psa;
 pub mod reference;
+pub mod sessions;
 mod window;
 
 pub use window::{compared, resolve, windowed, Resolved, Window};
@@ -27,7 +29,7 @@ use crate::{
     error::AppError,
     flow_quality::FlowSort,
     model::{
-        CoverageResponse, EnhancedPsaMetrics, FlowQualityResponse, OverviewResponse, WindowParams,
+        CoverageResponse, EnhancedPsaMetrics, FlowQualityResponse, OverviewResponse, ViewParams,
     },
     routes::DataSource,
 };
@@ -83,7 +85,7 @@ pub async fn requested(
     pool: &PgPool,
     account: Uuid,
     source: DataSource,
-    params: &WindowParams,
+    params: &ViewParams,
     compare: bool,
     sort: FlowSort,
 ) -> Result<SourceAnswer, AppError> {

@@ -1,22 +1,27 @@
-//! Overview tab (`OverviewResponse`): three statements over the account's sessions in
-//! the window — totals, the zero-filled day series, the top five domains.
+//! Overview tab (`OverviewResponse`): four statements over the account's sessions in the
+//! window — totals, the zero-filled day series, the top five domains, the breakdowns by
+//! technician and by client.
 
 use super::{windowed, Window};
 use crate::{
     error::AppError,
-    model::{rate, round1, round3, DomainCount, OverviewDay, OverviewResponse},
+    model::{
+        rate, round1, round2, round3, BreakdownRow, DomainCount, OverviewDay, OverviewResponse,
+    },
 };
 use sqlx::PgPool;
 use uuid::Uuid;
 
 pub const TOTALS_SQL: &str =
-    statement!("edge_sessions.sql", "session_facts.sql", "overview_totals.sql");
+    statement!("raw_sessions.sql", "session_facts.sql", "overview_totals.sql");
 pub const DAILY_SQL: &str =
-    statement!("edge_sessions.sql", "session_facts.sql", "daily_sessions.sql");
+    statement!("raw_sessions.sql", "session_facts.sql", "daily_sessions.sql");
 pub const TOP_DOMAINS_SQL: &str =
-    statement!("edge_sessions.sql", "session_facts.sql", "top_domains.sql");
-/// Every statement a request runs, each bound to (account, since, until).
-pub const STATEMENTS: &[&str] = &[TOTALS_SQL, DAILY_SQL, TOP_DOMAINS_SQL];
+    statement!("raw_sessions.sql", "session_facts.sql", "top_domains.sql");
+pub const BREAKDOWNS_SQL: &str =
+    statement!("raw_sessions.sql", "time_entry_facts.sql", "owner_facts.sql", "breakdowns.sql");
+/// Every statement a request runs, each bound to (account, window, filters).
+pub const STATEMENTS: &[&str] = &[TOTALS_SQL, DAILY_SQL, TOP_DOMAINS_SQL, BREAKDOWNS_SQL];
 
 #[derive(sqlx::FromRow)]
 struct Totals {
@@ -38,6 +43,32 @@ struct DayRow {
 }
 
 #[derive(sqlx::FromRow)]
+struct OwnerRow {
+    dimension: String,
+    id: Uuid,
+    name: String,
+    sessions: i64,
+    resolved: i64,
+    escalated: i64,
+    avg_resolution_minutes: Option<f64>,
+    hours_logged: f64,
+}
+
+impl From<OwnerRow> for BreakdownRow {
+    fn from(row: OwnerRow) -> Self {
+        BreakdownRow {
+            id: row.id,
+            name: row.name,
+            sessions: row.sessions,
+            resolution_rate: rate(row.resolved, row.sessions),
+            escalation_rate: rate(row.escalated, row.sessions),
+            avg_resolution_minutes: row.avg_resolution_minutes.map(round1),
+            hours_logged: round2(row.hours_logged),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
 struct DomainRow {
     domain: String,
     session_count: i64,
@@ -48,10 +79,16 @@ pub async fn overview(
     account_id: Uuid,
     window: Window,
 ) -> Result<OverviewResponse, AppError> {
-    let totals: Totals = windowed(TOTALS_SQL, account_id, window).fetch_one(pool).await?;
-    let days: Vec<DayRow> = windowed(DAILY_SQL, account_id, window).fetch_all(pool).await?;
-    let domains: Vec<DomainRow> =
-        windowed(TOP_DOMAINS_SQL, account_id, window).fetch_all(pool).await?;
+    // The four statements are independent: each on its own connection, at once (a request's
+    // time is its slowest statement's, not their sum — see docs/BENCHMARKS.md).
+    let (totals, days, domains, owners) = tokio::try_join!(
+        windowed::<Totals>(TOTALS_SQL, account_id, window).fetch_one(pool),
+        windowed::<DayRow>(DAILY_SQL, account_id, window).fetch_all(pool),
+        windowed::<DomainRow>(TOP_DOMAINS_SQL, account_id, window).fetch_all(pool),
+        windowed::<OwnerRow>(BREAKDOWNS_SQL, account_id, window).fetch_all(pool),
+    )?;
+    let (technicians, clients): (Vec<OwnerRow>, Vec<OwnerRow>) =
+        owners.into_iter().partition(|row| row.dimension == "technician");
 
     let total = totals.total_sessions;
     Ok(OverviewResponse {
@@ -79,5 +116,7 @@ pub async fn overview(
             .into_iter()
             .map(|d| DomainCount { domain: d.domain, session_count: d.session_count })
             .collect(),
+        by_technician: technicians.into_iter().map(Into::into).collect(),
+        by_client: clients.into_iter().map(Into::into).collect(),
     })
 }

@@ -10,7 +10,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 pub const TOTALS_SQL: &str = statement!("time_entry_facts.sql", "psa_totals.sql");
-pub const FUNNEL_SQL: &str = statement!("edge_sessions.sql", "session_facts.sql", "psa_funnel.sql");
+pub const FUNNEL_SQL: &str = statement!("raw_sessions.sql", "session_facts.sql", "psa_funnel.sql");
 pub const DAILY_SQL: &str = statement!("time_entry_facts.sql", "psa_daily.sql");
 /// Every statement a request runs, each bound to (account, since, until).
 pub const STATEMENTS: &[&str] = &[TOTALS_SQL, FUNNEL_SQL, DAILY_SQL];
@@ -42,9 +42,12 @@ pub async fn psa_metrics(
     account_id: Uuid,
     window: Window,
 ) -> Result<EnhancedPsaMetrics, AppError> {
-    let totals: Totals = windowed(TOTALS_SQL, account_id, window).fetch_one(pool).await?;
-    let funnel: Funnel = windowed(FUNNEL_SQL, account_id, window).fetch_one(pool).await?;
-    let days: Vec<Day> = windowed(DAILY_SQL, account_id, window).fetch_all(pool).await?;
+    // Independent statements, each on its own connection, at once (as Overview's).
+    let (totals, funnel, days): (Totals, Funnel, Vec<Day>) = tokio::try_join!(
+        windowed(TOTALS_SQL, account_id, window).fetch_one(pool),
+        windowed(FUNNEL_SQL, account_id, window).fetch_one(pool),
+        windowed(DAILY_SQL, account_id, window).fetch_all(pool),
+    )?;
 
     let avg = if totals.sessions > 0 { totals.hours / totals.sessions as f64 } else { 0.0 };
     Ok(EnhancedPsaMetrics {

@@ -1,11 +1,35 @@
 -- The window's sessions as rows of day × domain measures (the columns of
 -- session_day_rollups): rollup rows for the inner days, one row per session on the edge days.
+-- Filtered ($4 technician, $5 client), the inner days come from the rollups' twin keyed also
+-- by technician and client, through the index of the technician (when set) or the client.
+-- Each branch opens with a condition on the parameters alone, which PostgreSQL checks once:
+-- only the branches that apply run.
 , session_facts AS (
     SELECT r.day, r.problem_domain, r.sessions, r.resolved, r.escalated, r.guided, r.matched,
            r.confidence_sum, r.confidence_count, r.resolution_minutes_sum, r.resolution_count,
            r.linked, r.doc_pushed, r.time_entry_logged
     FROM session_day_rollups r, bounds b
-    WHERE r.account_id = $1
+    WHERE $4::uuid IS NULL AND $5::uuid IS NULL
+      AND r.account_id = $1
+      AND r.day > b.first_day
+      AND r.day < b.last_day
+    UNION ALL
+    SELECT r.day, r.problem_domain, r.sessions, r.resolved, r.escalated, r.guided, r.matched,
+           r.confidence_sum, r.confidence_count, r.resolution_minutes_sum, r.resolution_count,
+           r.linked, r.doc_pushed, r.time_entry_logged
+    FROM session_dim_day_rollups r, bounds b
+    WHERE $4::uuid IS NOT NULL
+      AND r.account_id = $1 AND r.user_id = $4
+      AND ($5::uuid IS NULL OR r.client_id = $5)
+      AND r.day > b.first_day
+      AND r.day < b.last_day
+    UNION ALL
+    SELECT r.day, r.problem_domain, r.sessions, r.resolved, r.escalated, r.guided, r.matched,
+           r.confidence_sum, r.confidence_count, r.resolution_minutes_sum, r.resolution_count,
+           r.linked, r.doc_pushed, r.time_entry_logged
+    FROM session_dim_day_rollups r, bounds b
+    WHERE $4::uuid IS NULL AND $5::uuid IS NOT NULL
+      AND r.account_id = $1 AND r.client_id = $5
       AND r.day > b.first_day
       AND r.day < b.last_day
     UNION ALL
@@ -25,5 +49,5 @@
            (s.psa_ticket_id IS NOT NULL)::int,
            (s.psa_ticket_id IS NOT NULL AND s.note_pushed)::int,
            (s.psa_ticket_id IS NOT NULL AND s.note_pushed AND s.time_entry_pushed)::int
-    FROM edge_sessions s, bounds b
+    FROM raw_sessions s, bounds b
 )

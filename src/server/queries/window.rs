@@ -1,10 +1,10 @@
-//! The time window every analytics statement is asked for, how a request's window is resolved
-//! in the account's time zone (with the window before it, for comparisons), and how it is
-//! bound.
+//! The time window (and filters) every analytics statement is asked for, how a request's
+//! window is resolved in the account's time zone (with the window before it, for comparisons)
+//! and its filters checked, and how it is bound.
 
 use crate::{
     error::AppError,
-    model::{Period, WindowInfo, WindowParams, WindowSpec, Windowed},
+    model::{Filters, Period, ViewParams, WindowInfo, WindowSpec, Windowed},
 };
 use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
 use sqlx::{
@@ -15,16 +15,27 @@ use sqlx::{
 use std::future::Future;
 use uuid::Uuid;
 
-/// The half-open-at-the-start window `(now - N days, now]` that a period covers.
+/// The half-open-at-the-start window `(since, until]` a statement reads, and the filters that
+/// restrict its sessions (checked to be the account's).
 #[derive(Debug, Clone, Copy)]
 pub struct Window {
     pub since: DateTime<Utc>,
     pub until: DateTime<Utc>,
+    pub filters: Filters,
 }
 
 impl Window {
+    /// The window `(now - N days, now]` a period covers, unfiltered.
     pub fn ending_at(period: Period, now: DateTime<Utc>) -> Self {
-        Window { since: now - Duration::days(i64::from(period.days())), until: now }
+        Window {
+            since: now - Duration::days(i64::from(period.days())),
+            until: now,
+            filters: Filters::default(),
+        }
+    }
+
+    pub fn filtered(self, filters: Filters) -> Self {
+        Window { filters, ..self }
     }
 }
 
@@ -44,11 +55,17 @@ pub struct Resolved {
 /// precision, so both kinds share one half-open form. The previous window ends where this one
 /// starts and is as long: for a period the same duration, for days the same number of whole
 /// local days (DST-proof; a range ending today, cut at now, compares with whole days).
+/// `$5`/`$6`, the filters, must name the account's technician (a user) and client.
 const RESOLVE_SQL: &str = "
 WITH account AS (
-    SELECT timezone AS tz, now() AS now FROM accounts WHERE id = $1
+    SELECT timezone AS tz, now() AS now,
+           $5::uuid IS NULL OR EXISTS (SELECT FROM users u
+                                       WHERE u.account_id = $1 AND u.id = $5) AS technician_found,
+           $6::uuid IS NULL OR EXISTS (SELECT FROM clients c
+                                       WHERE c.account_id = $1 AND c.id = $6) AS client_found
+    FROM accounts WHERE id = $1
 ), bounds AS (
-    SELECT tz, now,
+    SELECT tz, now, technician_found, client_found,
            CASE WHEN $2::int IS NOT NULL THEN now - make_interval(days => $2::int)
                 ELSE ($3::date::timestamp AT TIME ZONE tz) - interval '1 microsecond' END AS since,
            CASE WHEN $2::int IS NOT NULL THEN now
@@ -59,7 +76,7 @@ WITH account AS (
                      - interval '1 microsecond' END AS previous_since
     FROM account
 )
-SELECT tz, now, (now AT TIME ZONE tz)::date AS today, since, until, previous_since,
+SELECT tz, now, technician_found, client_found, (now AT TIME ZONE tz)::date AS today, since, until, previous_since,
        ((since + interval '1 microsecond') AT TIME ZONE tz)::date AS first_day,
        (until AT TIME ZONE tz)::date AS last_day,
        ((previous_since + interval '1 microsecond') AT TIME ZONE tz)::date AS previous_first_day,
@@ -70,6 +87,8 @@ FROM bounds";
 struct ResolvedRow {
     tz: String,
     now: DateTime<Utc>,
+    technician_found: bool,
+    client_found: bool,
     today: NaiveDate,
     since: DateTime<Utc>,
     until: DateTime<Utc>,
@@ -83,9 +102,10 @@ struct ResolvedRow {
 pub async fn resolve(
     pool: &PgPool,
     account_id: Uuid,
-    params: &WindowParams,
+    params: &ViewParams,
 ) -> Result<Resolved, AppError> {
     let spec = params.spec()?;
+    let filters = params.filters()?;
     let (days, from, to) = match spec {
         WindowSpec::Period(period) => (Some(period.days()), None, None),
         WindowSpec::Days { from, to } => (None, Some(from), Some(to)),
@@ -95,9 +115,18 @@ pub async fn resolve(
         .bind(days)
         .bind(from)
         .bind(to)
+        .bind(filters.technician)
+        .bind(filters.client)
         .fetch_optional(pool)
         .await?
         .ok_or_else(|| AppError::forbidden("No account"))?;
+    // Another account's id is as unknown as one that never existed.
+    if !row.technician_found {
+        return Err(AppError::not_found("No such technician in this account."));
+    }
+    if !row.client_found {
+        return Err(AppError::not_found("No such client in this account."));
+    }
     if let Some(to) = to.filter(|to| *to > row.today) {
         return Err(AppError::validation(format!(
             "`to` ({to}) must not be after today ({} in {}).",
@@ -111,9 +140,9 @@ pub async fn resolve(
         as_of: row.now.to_rfc3339_opts(SecondsFormat::Secs, true),
     };
     Ok(Resolved {
-        window: Window { since: row.since, until: row.until },
+        window: Window { since: row.since, until: row.until, filters },
         info: info(row.first_day, row.last_day),
-        previous: Window { since: row.previous_since, until: row.since },
+        previous: Window { since: row.previous_since, until: row.since, filters },
         previous_info: info(row.previous_first_day, row.previous_last_day),
     })
 }
@@ -123,7 +152,7 @@ pub async fn resolve(
 pub async fn compared<T, F, Fut>(
     pool: &PgPool,
     account_id: Uuid,
-    params: &WindowParams,
+    params: &ViewParams,
     compare: bool,
     answer: F,
 ) -> Result<T, AppError>
@@ -146,7 +175,8 @@ where
     Ok(current)
 }
 
-/// A statement bound the way every analytics statement is: `$1` account, `$2`–`$3` window.
+/// A statement bound the way every analytics statement is: `$1` account, `$2`–`$3` window,
+/// `$4` technician and `$5` client (NULL: not filtered).
 pub fn windowed<'q, T>(
     sql: &'q str,
     account_id: Uuid,
@@ -155,5 +185,10 @@ pub fn windowed<'q, T>(
 where
     T: for<'r> FromRow<'r, PgRow>,
 {
-    sqlx::query_as(sql).bind(account_id).bind(window.since).bind(window.until)
+    sqlx::query_as(sql)
+        .bind(account_id)
+        .bind(window.since)
+        .bind(window.until)
+        .bind(window.filters.technician)
+        .bind(window.filters.client)
 }

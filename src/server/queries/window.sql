@@ -1,4 +1,5 @@
--- The first part of every analytics statement ($1 account, $2 since, $3 until): the window
+-- The first part of every analytics statement ($1 account, $2 since, $3 until, $4 technician
+-- and $5 client, NULL when not filtered — see session_facts.sql for what filters change): the window
 -- in the account's local days. The whole days strictly between first_day and last_day are
 -- read from the daily rollups (migrations/…_daily_rollups.sql), the partial first and last
 -- day from the raw rows, so a 90-day window reads 89 rollup days plus two partial days and

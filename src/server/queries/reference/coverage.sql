@@ -13,6 +13,8 @@ WITH sessions AS (
     WHERE account_id = $1
       AND created_at > $2
       AND created_at <= $3
+      AND ($4::uuid IS NULL OR user_id = $4)
+      AND ($5::uuid IS NULL OR client_id = $5)
     GROUP BY problem_domain
 ),
 flows AS (

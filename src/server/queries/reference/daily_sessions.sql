@@ -18,6 +18,8 @@ counts AS (
     WHERE s.account_id = $1
       AND s.created_at > $2
       AND s.created_at <= $3
+      AND ($4::uuid IS NULL OR s.user_id = $4)
+      AND ($5::uuid IS NULL OR s.client_id = $5)
     GROUP BY 1
 )
 SELECT to_char(days.day, 'YYYY-MM-DD')   AS date,

@@ -13,6 +13,8 @@ usage AS (
     WHERE account_id = $1
       AND created_at > $2
       AND created_at <= $3
+      AND ($4::uuid IS NULL OR user_id = $4)
+      AND ($5::uuid IS NULL OR client_id = $5)
       AND matched_flow_id IS NOT NULL
     GROUP BY matched_flow_id
 )

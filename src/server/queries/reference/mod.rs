@@ -1,7 +1,8 @@
 //! Reference statements: each rollup-backed analytics statement beside the same metric
 //! computed by scanning the window's raw rows — the statements as they were before the daily
-//! rollups. Same parameters (`$1` account, `$2`–`$3` window), same columns. The integration
-//! tests hold every statement to its reference; the benchmark runs the references as the
+//! rollups. Same parameters (`$1` account, `$2`–`$3` window, `$4` technician and `$5` client:
+//! NULL when not filtered), same columns. The integration tests hold every statement to its
+//! reference, filtered and not; the benchmark runs the references as the
 //! baseline of overview and PSA.
 
 use super::{coverage, flow_quality, overview, psa};
@@ -32,6 +33,7 @@ pub const ALL: &[Reference] = &[
     reference!(Overview, "overview_totals", overview::TOTALS_SQL),
     reference!(Overview, "daily_sessions", overview::DAILY_SQL),
     reference!(Overview, "top_domains", overview::TOP_DOMAINS_SQL),
+    reference!(Overview, "breakdowns", overview::BREAKDOWNS_SQL),
     reference!(Coverage, "coverage", coverage::COVERAGE_SQL),
     reference!(FlowQuality, "flow_quality", flow_quality::FLOW_QUALITY_SQL),
     reference!(Psa, "psa_totals", psa::TOTALS_SQL),

@@ -19,6 +19,12 @@ entries AS (
       AND l.activity_type = 'time_entry_posted'
       AND l.created_at > $2
       AND l.created_at <= $3
+      -- Filtered, only the entries of the sessions that pass the filters.
+      AND ($4::uuid IS NULL AND $5::uuid IS NULL
+           OR EXISTS (SELECT FROM ai_sessions s
+                      WHERE s.account_id = l.account_id AND s.id = l.session_id
+                        AND ($4::uuid IS NULL OR s.user_id = $4)
+                        AND ($5::uuid IS NULL OR s.client_id = $5)))
     GROUP BY 1
 )
 SELECT to_char(days.day, 'YYYY-MM-DD')   AS date,

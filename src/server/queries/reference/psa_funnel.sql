@@ -22,3 +22,5 @@ LEFT JOIN pushed p ON p.session_id = s.id
 WHERE s.account_id = $1
   AND s.created_at > $2
   AND s.created_at <= $3
+  AND ($4::uuid IS NULL OR s.user_id = $4)
+  AND ($5::uuid IS NULL OR s.client_id = $5)

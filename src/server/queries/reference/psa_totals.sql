@@ -7,3 +7,9 @@ WHERE account_id = $1
   AND activity_type = 'time_entry_posted'
   AND created_at > $2
   AND created_at <= $3
+  -- Filtered, only the entries of the sessions that pass the filters.
+  AND ($4::uuid IS NULL AND $5::uuid IS NULL
+       OR EXISTS (SELECT FROM ai_sessions s
+                  WHERE s.account_id = psa_activity_logs.account_id AND s.id = psa_activity_logs.session_id
+                    AND ($4::uuid IS NULL OR s.user_id = $4)
+                    AND ($5::uuid IS NULL OR s.client_id = $5)))

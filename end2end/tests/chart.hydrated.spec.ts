@@ -1,0 +1,37 @@
+import { expect } from '@playwright/test';
+import { NORTHWIND_ADMIN, hydrated, signIn, test } from './helpers';
+import { dataOf, settledRange } from './api';
+
+// A click on a day of the Overview's chart opens that day's sessions (SPEC §8). Only a
+// hydrated page draws the chart; without JavaScript the daily table's links do it (drill.spec).
+
+test('a click over a day of the trend chart lists that day’s sessions', async ({ page }) => {
+  await signIn(page, NORTHWIND_ADMIN);
+  const range = await settledRange(page, 30);
+  await page.goto(`/analytics?from=${range.from}&to=${range.to}`);
+  await hydrated(page);
+  const overview = await dataOf(page, 'overview', range);
+  const chart = page.locator('#overview-trend-chart');
+  await expect(chart.locator('canvas')).toHaveCount(1);
+  const box = (await chart.boundingBox())!;
+
+  // The plot spans the chart's grid (40 px from the left, 16 from the right; 40 from the top,
+  // 28 from the bottom); each day is a band of it. Click in the middle of a band, off any point.
+  const days = overview.daily_trend;
+  const index = 7;
+  const band = (box.width - 40 - 16) / days.length;
+  const x = 40 + band * (index + 0.5);
+  const y = 40 + (box.height - 40 - 28) * 0.3;
+  await chart.click({ position: { x, y } });
+
+  await expect(page).toHaveURL(/\/analytics\/sessions\?/);
+  await expect(page).toHaveURL(new RegExp(`day=${days[index].date}`));
+  await expect(page).toHaveURL(new RegExp(`from=${range.from}`));
+  await expect(page.locator('[data-total]')).toHaveText(String(days[index].sessions));
+
+  // Outside the plot (the legend's row) a click goes nowhere.
+  await page.goBack();
+  await expect(chart.locator('canvas')).toHaveCount(1);
+  await chart.click({ position: { x: 4, y: 4 } });
+  await expect(page).toHaveURL(/\/analytics\?/);
+});
