@@ -18,6 +18,7 @@ pub mod middleware;
 pub mod psa;
 pub mod queries;
 pub mod rate_limit;
+pub mod reactive_owner;
 pub mod request_id;
 pub mod router;
 pub mod secret_box;

@@ -2,8 +2,8 @@
 //! static files, and the middleware stack around them.
 
 use super::{
-    api, auth, config::MAX_BODY_BYTES, database, export, headers, ingest, middleware, request_id,
-    server_fns, state::AppState,
+    api, auth, config::MAX_BODY_BYTES, database, export, headers, ingest, middleware,
+    reactive_owner, request_id, server_fns, state::AppState,
 };
 use crate::{
     app::{shell, App},
@@ -94,6 +94,9 @@ pub fn build(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(from_fn(middleware::json_errors))
+        // Every request in a reactive owner of its own (see the module: without it, one
+        // request's Leptos work could find another's headers and status).
+        .layer(from_fn(reactive_owner::isolate))
         .layer(from_fn(request_id::middleware))
         .layer(from_fn_with_state(state.clone(), headers::middleware))
         // gzip or brotli, as the browser accepts: the hydrate .wasm, the ECharts bundle and

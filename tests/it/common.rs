@@ -39,6 +39,17 @@ pub fn app_and_pool(pool: &PgPool, config: AppConfig) -> (Router, PgPool) {
     (router::build(AppState::new(options, app_pool.clone(), config)), app_pool)
 }
 
+/// [`app`], serving its static files from `site_root` instead of Leptos.toml's.
+pub fn app_serving_files_from(pool: &PgPool, site_root: &std::path::Path) -> Router {
+    let mut options = leptos::prelude::get_configuration(Some("Leptos.toml"))
+        .expect("Leptos.toml")
+        .leptos_options;
+    options.site_root = site_root.to_string_lossy().as_ref().into();
+    let config = AppConfig::for_tests();
+    let app_pool = database::app_pool((*pool.connect_options()).clone(), &config.database);
+    router::build(AppState::new(options, app_pool, config))
+}
+
 /// The router over a pool of `size` connections, waiting at most `acquire` for one (what
 /// production's pool settings decide).
 pub fn app_on_small_pool(
