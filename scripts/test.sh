@@ -36,4 +36,5 @@ for email in limits-hydrated@northwind.example limits-nojs@northwind.example; do
   DATABASE_URL="$E2E_DATABASE_URL" FLOWPILOT_ADMIN_PASSWORD=flowpilot-demo \
     target/debug/flowpilot-analytics create-admin --email "$email" --account "Northwind MSP" >/dev/null
 done
-cd end2end && timeout 15m npx playwright test
+# CI=1: servers of this build only (never one already listening), and no test.only.
+cd end2end && CI=1 timeout 15m npx playwright test

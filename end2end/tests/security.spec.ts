@@ -21,8 +21,13 @@ test('pages hydrate under their Content-Security-Policy and refuse an injected s
   const probe = await page.context().newPage();
   const violations: string[] = [];
   probe.on('console', (m) => /Content Security Policy/i.test(m.text()) && violations.push(m.text()));
-  await probe.goto('/analytics/psa');
+  const probeResponse = await probe.goto('/analytics/psa');
+  // The probe's own document must carry the policy (a page served without it would let any
+  // script run, and that must fail here by name rather than as "the script ran").
+  expect(probeResponse!.status()).toBe(200);
+  expect(probeResponse!.headers()['content-security-policy']).toMatch(/script-src 'self' 'nonce-[^']+'/);
   await hydrated(probe);
+  await expect(probe).toHaveURL(/\/analytics\/psa$/);
   const ran = await probe.evaluate(() => {
     const script = document.createElement('script');
     script.textContent = 'window.__injected = true;';
