@@ -60,6 +60,8 @@ function server(port: number, perMinute: number) {
       // The main server's specs compare the page with the JSON API many times a minute; the
       // 15/min limit itself is covered by the Rust integration tests.
       FLOWPILOT_RATE_LIMIT_PER_MINUTE: String(perMinute),
+      // Each server's metrics listener on a port of its own (the default is one per host).
+      FLOWPILOT_METRICS_ADDR: `127.0.0.1:${port + 1000}`,
       RUST_LOG: 'warn',
     },
   };

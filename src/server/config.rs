@@ -24,6 +24,10 @@ pub struct AppConfig {
     pub shutdown_grace: Duration,
     /// Base URL of the main FlowPilot app, where the flow editor lives ("" = this origin).
     pub app_url: String,
+    /// Where Prometheus scrapes `/metrics` (`FLOWPILOT_METRICS_ADDR`, default
+    /// `127.0.0.1:9464`; `off` for no listener). Loopback by default: the numbers name routes
+    /// and volumes, for the operator's scraper rather than the internet.
+    pub metrics_addr: Option<std::net::SocketAddr>,
 }
 
 /// The pool and the guards every app connection carries (SPEC §9).
@@ -86,7 +90,13 @@ impl AppConfig {
                 .unwrap_or_default()
                 .trim_end_matches('/')
                 .to_owned(),
+            metrics_addr: match env::var("FLOWPILOT_METRICS_ADDR") {
+                Ok(text) if text.trim().eq_ignore_ascii_case("off") => None,
+                _ => Some(parse_var("FLOWPILOT_METRICS_ADDR", ([127, 0, 0, 1], 9464).into())?),
+            },
         })
+        // Read by the logger before this (it starts first); a typo still stops the process.
+        .and_then(|config| log_format().map(|_| config))
     }
 
     /// Settings for tests: the product's limit of 15 requests a minute and cookies usable over plain HTTP.
@@ -117,7 +127,19 @@ impl AppConfig {
             },
             shutdown_grace: Duration::from_secs(5),
             app_url: "https://app.flowpilot.test".into(),
+            metrics_addr: None,
         }
+    }
+}
+
+/// `FLOWPILOT_LOG_FORMAT`: `json` (one JSON object per log line: true), or `text` (the
+/// default, human-readable: false).
+pub fn log_format() -> Result<bool, String> {
+    match env::var("FLOWPILOT_LOG_FORMAT").unwrap_or_default().trim().to_ascii_lowercase().as_str()
+    {
+        "json" => Ok(true),
+        "" | "text" => Ok(false),
+        other => Err(format!("FLOWPILOT_LOG_FORMAT={other:?}: use json or text")),
     }
 }
 

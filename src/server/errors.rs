@@ -11,6 +11,9 @@ use axum::{
 
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
+        if matches!(error, sqlx::Error::PoolTimedOut) {
+            super::metrics::pool_acquire_timeout();
+        }
         if super::database::is_unavailable(&error) {
             AppError::unavailable(format_args!("database: {error}"))
         } else {

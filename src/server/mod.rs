@@ -14,6 +14,7 @@ pub mod headers;
 pub mod idempotency;
 pub mod identity;
 pub mod ingest;
+pub mod metrics;
 pub mod middleware;
 pub mod psa;
 pub mod queries;

@@ -6,7 +6,7 @@
 //! view counts once), each API key's ingest requests, and sign-in failures per email and per
 //! client IP.
 
-use super::state::AppState;
+use super::{metrics, state::AppState};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
@@ -64,7 +64,15 @@ async fn add(
     .await?)
 }
 
-fn limited(resets_at: DateTime<Utc>) -> AppError {
+/// 429 for `bucket`, counted by the bucket's kind (the part before its first `:`).
+fn limited(bucket: &str, resets_at: DateTime<Utc>) -> AppError {
+    metrics::rate_limit_rejection(match bucket.split(':').next() {
+        Some("analytics") => "analytics",
+        Some("ingest") => "ingest",
+        Some("signin-email") => "signin-email",
+        Some("signin-ip") => "signin-ip",
+        _ => "other",
+    });
     let wait = (resets_at - Utc::now()).num_milliseconds().max(0) as f64 / 1000.0;
     AppError::RateLimited { retry_after_secs: wait.ceil().max(1.0) as u64 }
 }
@@ -73,7 +81,7 @@ fn limited(resets_at: DateTime<Utc>) -> AppError {
 pub async fn hit(pool: &PgPool, bucket: &str, limit: Limit) -> Result<(), AppError> {
     let (hits, resets_at) = add(pool, bucket, limit.window, 1).await?;
     if hits > limit.max as i32 {
-        return Err(limited(resets_at));
+        return Err(limited(bucket, resets_at));
     }
     Ok(())
 }
@@ -87,7 +95,7 @@ pub async fn check(pool: &PgPool, bucket: &str, limit: Limit) -> Result<(), AppE
     .fetch_optional(pool)
     .await?;
     match counted {
-        Some((hits, resets_at)) if hits >= limit.max as i32 => Err(limited(resets_at)),
+        Some((hits, resets_at)) if hits >= limit.max as i32 => Err(limited(bucket, resets_at)),
         _ => Ok(()),
     }
 }

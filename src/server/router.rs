@@ -2,7 +2,7 @@
 //! static files, and the middleware stack around them.
 
 use super::{
-    api, auth, config::MAX_BODY_BYTES, database, export, headers, ingest, middleware,
+    api, auth, config::MAX_BODY_BYTES, database, export, headers, ingest, metrics, middleware,
     reactive_owner, request_id, server_fns, state::AppState,
 };
 use crate::{
@@ -75,6 +75,8 @@ pub fn inventory() -> Vec<(Method, String)> {
 }
 
 pub fn build(state: AppState) -> Router {
+    // The process's metrics recorder, before the first request is counted.
+    metrics::handle();
     let leptos_routes = page_routes();
     let options = state.leptos_options.clone();
     let mut router = Router::new();
@@ -97,6 +99,7 @@ pub fn build(state: AppState) -> Router {
         // Every request in a reactive owner of its own (see the module: without it, one
         // request's Leptos work could find another's headers and status).
         .layer(from_fn(reactive_owner::isolate))
+        .layer(from_fn(metrics::track_requests))
         .layer(from_fn(request_id::middleware))
         .layer(from_fn_with_state(state.clone(), headers::middleware))
         // gzip or brotli, as the browser accepts: the hydrate .wasm, the ECharts bundle and

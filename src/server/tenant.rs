@@ -23,8 +23,9 @@ tokio::task_local! {
 }
 
 /// Runs `work` for `account_id`: every connection it takes from the app's pool sees only that
-/// account's rows.
+/// account's rows, and the request's log lines say the account from here on.
 pub async fn scoped<F: Future>(account_id: Uuid, work: F) -> F::Output {
+    tracing::Span::current().record("account_id", tracing::field::display(account_id));
     ACCOUNT.scope(account_id, work).await
 }
 

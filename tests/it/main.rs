@@ -16,6 +16,7 @@ mod fuzz;
 mod headers;
 mod ingest;
 mod input;
+mod metrics;
 mod overview;
 mod pages;
 mod perimeter;

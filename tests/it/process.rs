@@ -28,12 +28,14 @@ fn free_port() -> u16 {
 struct Server {
     child: Child,
     base: String,
+    /// The metrics listener's base URL (a free port of its own).
+    metrics: String,
     log: PathBuf,
 }
 
 impl Server {
     async fn start(database_url: &str, env: &[(&str, &str)]) -> Server {
-        let port = free_port();
+        let (port, metrics_port) = (free_port(), free_port());
         let log = std::env::temp_dir().join(format!("flowpilot-test-{port}.log"));
         let child = Command::new(env!("CARGO_BIN_EXE_flowpilot-analytics"))
             .arg("serve")
@@ -43,12 +45,18 @@ impl Server {
             .env("FLOWPILOT_SECRET_KEY", "42".repeat(32))
             .env("FLOWPILOT_SECURE_COOKIES", "false")
             .env("RUST_LOG", "info,sqlx=warn,tower_http=warn")
+            .env("FLOWPILOT_METRICS_ADDR", format!("127.0.0.1:{metrics_port}"))
             .envs(env.iter().copied())
             .stdout(std::fs::File::create(&log).unwrap())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let server = Server { child, base: format!("http://127.0.0.1:{port}"), log };
+        let server = Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            metrics: format!("http://127.0.0.1:{metrics_port}"),
+            log,
+        };
         let started = Instant::now();
         while reqwest::get(format!("{}/healthz", server.base)).await.is_err() {
             assert!(started.elapsed() < Duration::from_secs(30), "no start: {}", server.said());
@@ -486,4 +494,81 @@ async fn a_flood_of_sign_ins_is_throttled_before_hashing_and_memory_stays_bounde
     // Each verification thread keeps one argon2 memory (19 MiB) for reuse; nothing else grows.
     let bound = (cores as u64 * 20 + 24) * 1024;
     assert!(after.saturating_sub(before) < bound, "memory grew {} KiB", after - before);
+}
+
+/// SPEC §11 on the real binary: `FLOWPILOT_LOG_FORMAT=json` writes one JSON object per line,
+/// the access line of a response carrying that response's `x-request-id` and, once the
+/// principal is known, its account; no line holds a password, an API key, a session token or a
+/// PSA key the run used; and the metrics listener answers with the run's traffic.
+#[sqlx::test(fixtures("ingest"))]
+async fn json_logs_carry_request_and_account_ids_and_no_secret_and_metrics_answer(pool: PgPool) {
+    use crate::common::{user, ACCOUNT_A, PASSWORD};
+    user(&pool, "ops@example.com", "team_admin", Some(ACCOUNT_A)).await;
+    let key = api_key(&pool, "Account A").await;
+    let psa = StubPsa::start().await;
+    connect(&pool, "Account A", &psa).await;
+    let server = Server::start(
+        &url_of(&pool),
+        &[("FLOWPILOT_LOG_FORMAT", "json"), ("RUST_LOG", "debug,sqlx=warn,hyper=info,h2=info")],
+    )
+    .await;
+
+    let signed_in = http()
+        .post(format!("{}/api/v1/auth/login", server.base))
+        .json(&json!({"email": "ops@example.com", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 200);
+    let cookie =
+        signed_in.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let token = cookie.split_once('=').unwrap().1.to_owned();
+    let overview = http()
+        .get(format!("{}/api/v1/analytics/flowpilot", server.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(overview.status(), 200);
+    let request_id = overview.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let session = linked_session(&server.base, &key).await;
+    let path = format!("/api/v1/sessions/{session}/psa/notes");
+    let pushed =
+        ingest(&server.base, &key, &path, json!({"text": "Swapped the cable"}), Some("ops-1"))
+            .await;
+    assert_eq!(pushed.0, 201, "{:?}", pushed.1);
+
+    let scraped = http().get(format!("{}/metrics", server.metrics)).send().await.unwrap();
+    assert_eq!(scraped.status(), 200);
+    let scraped = scraped.text().await.unwrap();
+    for series in [
+        "flowpilot_http_requests_total{method=\"POST\",route=\"/api/v1/auth/login\",status=\"200\"} 1",
+        "flowpilot_http_requests_total{method=\"POST\",route=\"/api/v1/sessions/{id}/psa/notes\",status=\"201\"} 1",
+        "flowpilot_psa_pushes_total{outcome=\"confirmed\"} 1",
+        "flowpilot_ingest_writes_total{event=\"psa_note\"} 1",
+    ] {
+        assert!(scraped.lines().any(|line| line == series), "{series} in\n{scraped}");
+    }
+    assert!(!scraped.contains(&session), "a session id became a label");
+
+    // Give the last lines time to reach the file.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let said = server.said();
+    let lines: Vec<Value> = said
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect();
+    let access = lines
+        .iter()
+        .find(|line| {
+            line["span"]["request_id"] == request_id.as_str() && line["target"] == "access"
+        })
+        .unwrap_or_else(|| panic!("no access line for {request_id}:\n{said}"));
+    assert_eq!(access["fields"]["route"], "/api/v1/analytics/flowpilot");
+    assert_eq!(access["fields"]["status"], 200);
+    assert_eq!(access["span"]["account_id"], ACCOUNT_A.to_string());
+    for secret in [PASSWORD, key.as_str(), token.as_str(), "priv-key", &"42".repeat(32)] {
+        assert!(!said.contains(secret), "a secret is in the log: {secret}");
+    }
 }

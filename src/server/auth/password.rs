@@ -111,7 +111,10 @@ pub async fn authenticate(
         .await?;
     let _turn = tokio::time::timeout(TURN_WAIT, VERIFICATIONS.acquire())
         .await
-        .map_err(|_| AppError::RateLimited { retry_after_secs: TURN_WAIT.as_secs() })?
+        .map_err(|_| {
+            crate::server::metrics::rate_limit_rejection("signin-busy");
+            AppError::RateLimited { retry_after_secs: TURN_WAIT.as_secs() }
+        })?
         .map_err(AppError::internal)?;
     throttle.check(pool).await?;
     let stored = row.as_ref().map_or_else(|| DUMMY_HASH.clone(), |(_, hash)| hash.clone());

@@ -72,13 +72,18 @@ struct SeedArgs {
 }
 
 /// Sets up logging for a command-line process (the server, the benchmark).
+/// `FLOWPILOT_LOG_FORMAT=json`: one JSON object per line, the request's `request_id` and
+/// `account_id` under `span` (a bad value is reported by the configuration, which runs next).
 pub fn init_logging() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
-        )
-        .init();
+    let logs = tracing_subscriber::fmt().with_env_filter(
+        tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+    );
+    if super::config::log_format().unwrap_or(false) {
+        logs.json().with_current_span(true).with_span_list(false).init();
+    } else {
+        logs.init();
+    }
 }
 
 pub async fn run() -> ExitCode {

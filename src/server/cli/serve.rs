@@ -1,4 +1,5 @@
-//! Serving: bind, run the background work (housekeeping, the push sweep, the database probe),
+//! Serving: bind (the app, and the metrics listener unless `FLOWPILOT_METRICS_ADDR=off`), run
+//! the background work (housekeeping, the push sweep, the database probe),
 //! and on SIGTERM or SIGINT stop accepting, let requests in flight finish within the grace
 //! period, then exit 0. A push still in flight at the end stays pending for the sweep of the
 //! next process (it was recorded before the PSA was called).
@@ -6,7 +7,7 @@
 use crate::server::{
     auth::session,
     config::AppConfig,
-    database,
+    database, metrics,
     psa::{delivery, ledger},
     rate_limit, router,
     state::AppState,
@@ -17,6 +18,22 @@ use tokio::sync::Notify;
 
 /// Serves from a pool of its own as the app role ([`database::app_pool`]); `owner` (what
 /// migrated the database) is closed first, so no request runs as the owner.
+/// The metrics listener (SPEC §11), beside the app's: bound before the app serves, so a port
+/// that is taken stops the start instead of leaving a server nobody can scrape.
+async fn serve_metrics(addr: std::net::SocketAddr, pool: PgPool) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        format!("binding the metrics listener {addr} (FLOWPILOT_METRICS_ADDR): {e}")
+    })?;
+    tracing::info!("metrics at http://{addr}/metrics");
+    metrics::spawn_upkeep();
+    tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, metrics::router(pool)).await {
+            tracing::error!("the metrics listener stopped: {error}");
+        }
+    });
+    Ok(())
+}
+
 pub async fn serve(owner: PgPool, config: AppConfig) -> Result<(), String> {
     owner.close().await;
     let url = PgConnectOptions::from_str(&config.database_url)
@@ -32,6 +49,9 @@ pub async fn serve(owner: PgPool, config: AppConfig) -> Result<(), String> {
     database::spawn_probe(probe_options, state.database.clone());
     spawn_housekeeping(state.clone());
     spawn_sweep(state.clone());
+    if let Some(metrics_addr) = state.config.metrics_addr {
+        serve_metrics(metrics_addr, state.pool.clone()).await?;
+    }
     let listener =
         tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("binding {addr}: {e}"))?;
     tracing::info!("serving FlowPilot Analytics at http://{addr}");

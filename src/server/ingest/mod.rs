@@ -10,6 +10,7 @@ use super::{
     config::MAX_BODY_BYTES,
     errors,
     idempotency::{self, Answer},
+    metrics,
     state::AppState,
     tenant,
 };
@@ -82,7 +83,23 @@ impl Request {
             idempotency::record(&mut tx, account, key, &fingerprint, &answer).await?;
         }
         tx.commit().await?;
+        metrics::ingest_write(self.event());
         Ok(answer)
+    }
+
+    /// The event this request reports, by its route's last word (every ingest route ends in
+    /// a fixed one): the metrics' label.
+    pub(crate) fn event(&self) -> &'static str {
+        match self.uri.path().rsplit('/').next() {
+            Some("sessions") => "session_opened",
+            Some("match") => "flow_matched",
+            Some("outcome") => "outcome",
+            Some("ticket") => "ticket_linked",
+            Some("notes") => "psa_note",
+            Some("time-entries") => "psa_time_entry",
+            Some("status") => "psa_status",
+            _ => "other",
+        }
     }
 
     /// What this request is, for telling a retry from a different request reusing its key.

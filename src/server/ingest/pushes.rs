@@ -9,6 +9,7 @@ use crate::{
     error::AppError,
     server::{
         idempotency::{self, Answer},
+        metrics,
         psa::{
             self,
             delivery::{self, Delivery},
@@ -128,6 +129,8 @@ async fn execute(
             Claim::Done(answer) => return Ok((StatusCode::CREATED, answer)),
             Claim::Go(claimed) => claimed,
         };
+    // A new push is recorded (a replayed key is answered above and writes nothing).
+    metrics::ingest_write(request.event());
     match delivery::deliver(&state.pool, policy, claimed).await? {
         Delivery::Confirmed(answer) => Ok((StatusCode::CREATED, answer)),
         Delivery::Failed(reason) => {

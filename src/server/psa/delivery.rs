@@ -22,7 +22,7 @@ use super::{
 };
 use crate::{
     error::AppError,
-    server::{secret_box::SecretBox, tenant},
+    server::{metrics, secret_box::SecretBox, tenant},
 };
 use serde_json::Value;
 use sqlx::PgPool;
@@ -42,12 +42,24 @@ enum Outcome {
     Unknown(PsaError),
 }
 
+impl Outcome {
+    /// The metrics' name for it: what the push becomes.
+    fn name(&self) -> &'static str {
+        match self {
+            Outcome::Applied(_) => "confirmed",
+            Outcome::Refused(_) => "failed",
+            Outcome::Unknown(_) => "unconfirmed",
+        }
+    }
+}
+
 /// Delivers a claimed push within the policy's deadline and records the outcome.
 pub async fn deliver(
     pool: &PgPool,
     policy: &PushPolicy,
     claimed: Claimed,
 ) -> Result<Delivery, AppError> {
+    let started = std::time::Instant::now();
     let outcome = match tokio::time::timeout(policy.deadline, run(pool, policy, &claimed)).await {
         Ok(outcome) => outcome?,
         Err(_) => Outcome::Unknown(PsaError(format!(
@@ -55,6 +67,7 @@ pub async fn deliver(
             policy.deadline.as_secs_f64()
         ))),
     };
+    metrics::psa_push(outcome.name(), started.elapsed());
     Ok(match outcome {
         Outcome::Applied(record_id) => {
             Delivery::Confirmed(ledger::confirm(pool, &claimed, record_id.as_deref()).await?)
