@@ -9,11 +9,11 @@
 //!
 //! | series | labels |
 //! |---|---|
-//! | `flowpilot_http_requests_total`, `flowpilot_http_request_duration_seconds` (histogram) | `method`, `route`, `status` |
+//! | `flowpilot_http_requests_total`, `flowpilot_http_request_duration_seconds` (histogram) | `method` (the standard ones, else `other`), `route`, `status` |
 //! | `flowpilot_db_pool_connections` (gauge, read at each scrape) | `state` = `open`, `idle`, `in_use`, `max` |
 //! | `flowpilot_db_pool_acquire_timeouts_total` | — |
 //! | `flowpilot_psa_pushes_total`, `flowpilot_psa_push_duration_seconds` (histogram) | `outcome` = `confirmed`, `failed`, `unconfirmed` |
-//! | `flowpilot_rate_limit_rejections_total` | `kind` = `analytics`, `ingest`, `signin-email`, `signin-ip`, `signin-busy` (every password check's turn taken) |
+//! | `flowpilot_rate_limit_rejections_total` | `kind` = `analytics`, `ingest`, `signin-email`, `signin-ip`, `signin-busy` (no turn for a password check within 10 s) |
 //! | `flowpilot_ingest_writes_total`: ingest requests that wrote (a session event's transaction committed, a push recorded; a replayed idempotency key writes nothing and is not counted) | `event` = `session_opened`, `flow_matched`, `outcome`, `ticket_linked`, `psa_note`, `psa_time_entry`, `psa_status` |
 //!
 //! sqlx 0.8 does not expose how many tasks wait for a connection; a wait that outlasts the
@@ -22,7 +22,7 @@
 
 use axum::{
     extract::{MatchedPath, Request, State},
-    http::header,
+    http::{header, Method},
     middleware::Next,
     response::{IntoResponse, Response},
     routing::get,
@@ -92,7 +92,7 @@ pub async fn track_requests(request: Request, next: Next) -> Response {
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| UNMATCHED.to_owned(), |path| path.as_str().to_owned());
-    let method = request.method().as_str().to_owned();
+    let method = method_label(request.method()).to_owned();
     let started = Instant::now();
     let response = next.run(request).await;
     let took = started.elapsed();
@@ -104,6 +104,21 @@ pub async fn track_requests(request: Request, next: Next) -> Response {
     metrics::histogram!("flowpilot_http_request_duration_seconds", &labels)
         .record(took.as_secs_f64());
     response
+}
+
+/// A request's method as a label: the standard ones by name, any other (a client may send any
+/// token as a method) as `other`, so no client can add label values.
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
 }
 
 /// A PSA push delivered with `outcome` after `took`.

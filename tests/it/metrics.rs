@@ -66,7 +66,21 @@ async fn traffic_shows_in_the_series_and_routes_are_templates(pool: PgPool) {
         assert_eq!(get(&s.app, path, None).await.status, 404);
     }
 
+    // A method of the client's own invention is no new label value either.
+    let brewed = send(
+        &s.app,
+        Request::builder().method("BREW").uri("/healthz").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert!(brewed.status >= 400, "{}", brewed.status);
+
     let scraped = scrape(&pool).await;
+    assert!(!scraped.contains("BREW"), "a method became a label");
+    assert!(label_values(&scraped, "method").is_subset(
+        &["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "other"]
+            .map(String::from)
+            .into()
+    ));
     let match_status = matched.status.to_string();
     let series = format!(
         "flowpilot_http_requests_total{{method=\"POST\",route=\"/api/v1/sessions/{{id}}/match\",status=\"{match_status}\"}}"
