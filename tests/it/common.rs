@@ -32,22 +32,27 @@ pub fn app_with(pool: PgPool, config: AppConfig) -> Router {
 
 /// [`app_with`], also returning the app's own pool.
 pub fn app_and_pool(pool: &PgPool, config: AppConfig) -> (Router, PgPool) {
-    let options = leptos::prelude::get_configuration(Some("Leptos.toml"))
-        .expect("Leptos.toml")
-        .leptos_options;
-    let app_pool = database::app_pool((*pool.connect_options()).clone(), &config.database);
-    (router::build(AppState::new(options, app_pool.clone(), config)), app_pool)
+    app_on_site(pool, config, |_| {})
 }
 
 /// [`app`], serving its static files from `site_root` instead of Leptos.toml's.
 pub fn app_serving_files_from(pool: &PgPool, site_root: &std::path::Path) -> Router {
+    let root: std::sync::Arc<str> = site_root.to_string_lossy().as_ref().into();
+    app_on_site(pool, AppConfig::for_tests(), move |options| options.site_root = root).0
+}
+
+/// The router and its pool, over Leptos.toml's options as `adjust` leaves them.
+fn app_on_site(
+    pool: &PgPool,
+    config: AppConfig,
+    adjust: impl FnOnce(&mut leptos::prelude::LeptosOptions),
+) -> (Router, PgPool) {
     let mut options = leptos::prelude::get_configuration(Some("Leptos.toml"))
         .expect("Leptos.toml")
         .leptos_options;
-    options.site_root = site_root.to_string_lossy().as_ref().into();
-    let config = AppConfig::for_tests();
+    adjust(&mut options);
     let app_pool = database::app_pool((*pool.connect_options()).clone(), &config.database);
-    router::build(AppState::new(options, app_pool, config))
+    (router::build(AppState::new(options, app_pool.clone(), config)), app_pool)
 }
 
 /// The router over a pool of `size` connections, waiting at most `acquire` for one (what
