@@ -197,10 +197,10 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn one_of_each() -> Vec<AppError> {
+    pub(crate) fn one_of_each() -> Vec<AppError> {
         vec![
             AppError::bad_request("b"),
             AppError::validation("v"),

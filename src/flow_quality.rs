@@ -52,6 +52,9 @@ pub enum FlowSort {
 }
 
 impl FlowSort {
+    /// The `sort=` values, as [`FromStr`] reads them.
+    pub const NAMES: [&'static str; 3] = ["quality", "usage", "success_rate"];
+
     pub fn parse_param(value: Option<&str>) -> Result<Self, AppError> {
         match value.map(str::trim) {
             None | Some("") => Ok(FlowSort::default()),
@@ -77,8 +80,9 @@ impl FromStr for FlowSort {
             "usage" => Ok(FlowSort::Usage),
             "success_rate" => Ok(FlowSort::SuccessRate),
             other => Err(AppError::validation(format!(
-                "Unknown sort \"{}\". Allowed values: quality, usage, success_rate.",
-                truncate_for_message(other)
+                "Unknown sort \"{}\". Allowed values: {}.",
+                truncate_for_message(other),
+                FlowSort::NAMES.join(", ")
             ))),
         }
     }

@@ -211,6 +211,7 @@ pub fn parse_day(name: &str, text: &str) -> Result<chrono::NaiveDate, AppError> 
 /// What a response covers (SPEC §7): its first and last local day, the account's time zone
 /// those days are in, and when it was computed (RFC 3339).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct WindowInfo {
     pub from: String,
     pub to: String,
@@ -285,6 +286,7 @@ pub fn rate(part: i64, total: i64) -> f64 {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OverviewDay {
     pub date: String,
     pub sessions: i64,
@@ -293,12 +295,14 @@ pub struct OverviewDay {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DomainCount {
     pub domain: String,
     pub session_count: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OverviewResponse {
     pub total_sessions: i64,
     pub resolved_sessions: i64,
@@ -322,12 +326,14 @@ pub struct OverviewResponse {
     pub window: WindowInfo,
     /// The same answer for the window of equal length before it, when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(no_recursion))]
     pub previous: Option<Box<Self>>,
 }
 
 /// One technician's or client's sessions in the window (Overview's breakdowns, SPEC §7), and
 /// the hours their sessions' time entries logged in it. A technician is named by email.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BreakdownRow {
     pub id: uuid::Uuid,
     pub name: String,
@@ -339,6 +345,7 @@ pub struct BreakdownRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CoverageDomainRow {
     pub domain: String,
     pub flow_count: i64,
@@ -350,6 +357,7 @@ pub struct CoverageDomainRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CoverageResponse {
     pub domains: Vec<CoverageDomainRow>,
     pub unmapped_session_count: i64,
@@ -359,10 +367,12 @@ pub struct CoverageResponse {
     pub window: WindowInfo,
     /// The same answer for the window of equal length before it, when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(no_recursion))]
     pub previous: Option<Box<Self>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FlowQualityRow {
     pub flow_id: String,
     pub name: String,
@@ -375,6 +385,7 @@ pub struct FlowQualityRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FlowQualityResponse {
     pub flows: Vec<FlowQualityRow>,
     pub top_performers: Vec<FlowQualityRow>,
@@ -384,10 +395,12 @@ pub struct FlowQualityResponse {
     pub window: WindowInfo,
     /// The same answer for the window of equal length before it, when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(no_recursion))]
     pub previous: Option<Box<Self>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PsaFunnel {
     pub total_sessions: i64,
     pub linked_to_ticket: i64,
@@ -396,6 +409,7 @@ pub struct PsaFunnel {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PsaDailyTrend {
     pub date: String,
     pub entries: i64,
@@ -403,6 +417,7 @@ pub struct PsaDailyTrend {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EnhancedPsaMetrics {
     pub total_time_entries: i64,
     pub total_hours_logged: f64,
@@ -414,6 +429,7 @@ pub struct EnhancedPsaMetrics {
     pub window: WindowInfo,
     /// The same answer for the window of equal length before it, when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(no_recursion))]
     pub previous: Option<Box<Self>>,
 }
 
@@ -442,6 +458,7 @@ pub fn round2(value: f64) -> f64 {
 /// One choice of a filter picker (SPEC §7): a technician (named by email: users have no other
 /// name) or a client, with its sessions in the window.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FilterOption {
     pub id: uuid::Uuid,
     pub name: String,
@@ -452,6 +469,7 @@ pub struct FilterOption {
 /// busiest first. Technicians are the account's users who are technicians or ran a session in
 /// the window; clients are all the account's clients.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FiltersResponse {
     pub window: WindowInfo,
     pub technicians: Vec<FilterOption>,
@@ -461,6 +479,7 @@ pub struct FiltersResponse {
 /// Something a session refers to — its technician (named by email), client or flow — by id and
 /// name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Named {
     pub id: uuid::Uuid,
     pub name: String,
@@ -469,6 +488,7 @@ pub struct Named {
 /// One session of the sessions list (SPEC §8). Times are RFC 3339 on the account's wall clock,
 /// with that moment's offset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SessionRow {
     pub id: uuid::Uuid,
     pub started_at: String,
@@ -492,6 +512,7 @@ pub struct SessionRow {
 /// `prev_cursor` (as `before=`) for the newer page before it (null on the first); `total`
 /// counts them all.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SessionsResponse {
     pub sessions: Vec<SessionRow>,
     pub next_cursor: Option<String>,
@@ -504,6 +525,7 @@ pub struct SessionsResponse {
 /// One entry of a session's PSA log: a note, a time entry or a status update as it reached the
 /// PSA, with the state of the push that wrote it (none for entries not written by a push).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PsaActivity {
     pub id: uuid::Uuid,
     /// `note_posted`, `time_entry_posted` or `status_updated`.
@@ -517,6 +539,7 @@ pub struct PsaActivity {
 /// A push of the session not (yet) in its log: `pending` (may be in the PSA; being confirmed)
 /// or `failed` (the PSA refused it), with how often it was sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PendingPush {
     /// `note`, `time_entry` or `status`.
     pub kind: String,
@@ -529,6 +552,7 @@ pub struct PendingPush {
 /// `GET /api/v1/analytics/flowpilot/sessions/{id}`: the session and its PSA activity, oldest
 /// first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SessionDetail {
     #[serde(flatten)]
     pub session: SessionRow,

@@ -13,6 +13,10 @@ pub const HEALTH: &str = "/healthz";
 /// Readiness: the database answers and its migrations are current.
 pub const READY: &str = "/readyz";
 
+/// The REST API's OpenAPI 3.1 document, and the reference page rendered from it.
+pub const API_OPENAPI: &str = "/api/openapi.json";
+pub const API_DOCS: &str = "/api/docs";
+
 pub const API_LOGIN: &str = "/api/v1/auth/login";
 pub const API_LOGOUT: &str = "/api/v1/auth/logout";
 /// The tabs' server functions live below this (`#[server(prefix = ..)]`).

@@ -168,6 +168,13 @@ pub async fn fail_fast_when_down(
     next.run(request).await
 }
 
+/// The readiness probe's answer when ready (otherwise the 503 error).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Readiness {
+    /// `ready`.
+    pub status: &'static str,
+}
+
 /// `/readyz`: 200 when the database answers and every migration this build knows is applied,
 /// else 503 — within a second either way.
 pub async fn readiness(State(health): State<Arc<Health>>, State(pool): State<PgPool>) -> Response {
@@ -185,7 +192,7 @@ pub async fn readiness(State(health): State<Arc<Health>>, State(pool): State<PgP
         )
     };
     match tokio::time::timeout(READY_TIMEOUT, check).await {
-        Ok(Ok(0)) => axum::Json(serde_json::json!({ "status": "ready" })).into_response(),
+        Ok(Ok(0)) => axum::Json(Readiness { status: "ready" }).into_response(),
         Ok(Ok(missing)) => {
             AppError::unavailable(format_args!("readiness: {missing} migration(s) not applied"))
                 .into_response()

@@ -8,6 +8,7 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
+use serde::Serialize;
 
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
@@ -57,19 +58,59 @@ pub fn headers(error: &AppError) -> HeaderMap {
     headers
 }
 
-/// The error as it crosses the wire (`error` code and fields), plus the message for people
-/// and the request id that finds the log line.
-pub fn body(error: &AppError) -> serde_json::Value {
-    let mut body = serde_json::to_value(error).unwrap_or_else(|_| serde_json::json!({}));
-    if let Some(fields) = body.as_object_mut() {
-        fields.insert("message".into(), error.user_message().into());
-        fields.entry("request_id").or_insert_with(|| request_id::current().into());
+/// An error as the REST API sends it, every 4xx and 5xx alike: the `error` code and fields of
+/// [`AppError`]'s wire form (so the body reads back as the same error), the message for people
+/// and the request id that finds the log line. The OpenAPI document's error schema is this type.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, for programs: `bad_request`, `validation` (422), `unauthorized`,
+    /// `forbidden`, `not_found`, `method_not_allowed`, `conflict`, `payload_too_large`,
+    /// `unsupported_media_type`, `rate_limited`, `psa_error`, `psa_unconfirmed` (502: retry
+    /// with the same `Idempotency-Key`), `internal` or `unavailable`.
+    pub error: &'static str,
+    /// What went wrong, for people.
+    pub message: String,
+    /// The request's id (`x-request-id`), which finds the server's log line.
+    pub request_id: String,
+    /// Seconds to wait before trying again, where waiting helps (as `Retry-After`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after_secs: Option<u64>,
+}
+
+pub fn body(error: &AppError) -> ErrorBody {
+    let request_id = match error {
+        AppError::Internal { request_id } | AppError::Unavailable { request_id } => {
+            request_id.clone()
+        }
+        _ => request_id::current(),
+    };
+    ErrorBody {
+        error: error.code(),
+        message: error.user_message(),
+        request_id,
+        retry_after_secs: error.retry_after_secs(),
     }
-    body
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         (status(&self), headers(&self), Json(body(&self))).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_body_reads_back_as_its_error() {
+        for error in crate::error::tests::one_of_each() {
+            let json = serde_json::to_value(body(&error)).unwrap();
+            assert_eq!(json["error"], error.code(), "{error:?}");
+            assert_eq!(json["message"], error.user_message(), "{error:?}");
+            assert!(json["request_id"].is_string(), "{error:?}");
+            let back: AppError = serde_json::from_value(json).unwrap();
+            assert_eq!(back, error);
+        }
     }
 }

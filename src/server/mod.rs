@@ -16,6 +16,7 @@ pub mod identity;
 pub mod ingest;
 pub mod metrics;
 pub mod middleware;
+pub mod openapi;
 pub mod psa;
 pub mod queries;
 pub mod rate_limit;

@@ -3,7 +3,7 @@
 
 use super::{
     api, auth, config::MAX_BODY_BYTES, database, export, headers, ingest, metrics, middleware,
-    reactive_owner, request_id, server_fns, state::AppState,
+    openapi, reactive_owner, request_id, server_fns, state::AppState,
 };
 use crate::{
     app::{shell, App},
@@ -34,6 +34,8 @@ fn own_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, routes::API_ANALYTICS_SESSIONS, get(api::sessions)),
         (Method::GET, routes::API_ANALYTICS_SESSION, get(api::session)),
         (Method::GET, routes::API_SESSIONS_CSV, get(export::sessions)),
+        (Method::GET, routes::API_OPENAPI, get(openapi::json)),
+        (Method::GET, routes::API_DOCS, get(openapi::docs)),
     ];
     for source in DataSource::ALL {
         own.push((Method::GET, source.api_path(), api::endpoint(source)));

@@ -107,5 +107,8 @@ pub async fn status_from_body(request: Request, next: Next) -> Response {
     parts.status = errors::status(&error);
     parts.headers.extend(errors::headers(&error));
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(errors::body(&error).to_string()))
+    Response::from_parts(
+        parts,
+        Body::from(serde_json::to_vec(&errors::body(&error)).unwrap_or_default()),
+    )
 }

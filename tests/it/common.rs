@@ -146,12 +146,18 @@ impl TestResponse {
     }
 }
 
+/// Sends a request to the app; the response must keep the OpenAPI document's promises
+/// ([`crate::contract`]).
 pub async fn send(app: &Router, request: Request<Body>) -> TestResponse {
+    let (method, uri) = (request.method().clone(), request.uri().to_string());
     let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    let response =
+        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() };
+    crate::contract::check(&method, &uri, status, response.header("content-type"), &response.body);
+    response
 }
 
 pub async fn get(app: &Router, path: &str, cookie: Option<&str>) -> TestResponse {

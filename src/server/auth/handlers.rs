@@ -18,16 +18,24 @@ use axum::{
     Extension, Json,
 };
 use axum_extra::extract::CookieJar;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 
-#[derive(Debug, Deserialize)]
+/// A sign-in, as JSON or as an HTML form.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
     /// Form posts only: where to go after signing in.
     #[serde(default)]
     pub next: Option<String>,
+}
+
+/// A JSON sign-in's answer (the session itself is the `Set-Cookie` beside it).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SignedIn<'a> {
+    pub signed_in: bool,
+    pub email: &'a str,
 }
 
 fn header_has(headers: &HeaderMap, name: header::HeaderName, needle: &str) -> bool {
@@ -76,7 +84,7 @@ pub async fn login(
     match (outcome, is_form) {
         (Ok(token), true) => with_cookie(Redirect::to(next), &session_cookie(Some(&token), secure)),
         (Ok(token), false) => with_cookie(
-            Json(serde_json::json!({ "signed_in": true, "email": request.email.trim() })),
+            Json(SignedIn { signed_in: true, email: request.email.trim() }),
             &session_cookie(Some(&token), secure),
         ),
         (Err(AppError::Unauthorized { .. }), true) => back_to_login("invalid", next),

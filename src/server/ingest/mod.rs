@@ -5,6 +5,10 @@
 mod pushes;
 mod sessions;
 
+// What the ingest API reads and answers, for its OpenAPI description.
+pub use pushes::{NoteBody, StatusBody, TimeEntryBody};
+pub use sessions::{MatchFlow, OpenSession, Outcome, SessionOut, Ticket};
+
 use super::{
     api_keys::ApiClient,
     config::MAX_BODY_BYTES,

@@ -26,23 +26,30 @@ use axum::{
 };
 use serde::Deserialize;
 
-#[derive(Deserialize)]
+/// A note for the session's ticket.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct NoteBody {
+pub struct NoteBody {
+    /// 1 to 10,000 characters.
     text: String,
 }
 
-#[derive(Deserialize)]
+/// A time entry on the session's ticket, starting now.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct TimeEntryBody {
+pub struct TimeEntryBody {
+    /// From 0.01 to 24.
     hours: f64,
+    /// At most 10,000 characters.
     #[serde(default)]
     notes: String,
 }
 
-#[derive(Deserialize)]
+/// A new status for the session's ticket.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct StatusBody {
+pub struct StatusBody {
+    /// The PSA's status name, 1 to 100 characters.
     status: String,
 }
 

@@ -12,7 +12,7 @@ use sqlx::{PgConnection, Postgres, Transaction};
 use uuid::Uuid;
 
 /// A session as the ingest API returns it.
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct SessionOut {
     pub id: Uuid,
     pub user_id: Option<Uuid>,
@@ -67,19 +67,24 @@ fn answer(
     Ok((status, json!(session)))
 }
 
-#[derive(Deserialize)]
+/// A new session (`POST /api/v1/sessions`).
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct OpenSession {
+pub struct OpenSession {
+    /// The problem domain the engine classified the session into (at most 100 characters).
     problem_domain: Option<String>,
+    /// The technician: a user of the caller's account.
     user_id: Option<Uuid>,
     client: Option<ClientRef>,
 }
 
 /// The client a session is for, found by name in the caller's account (any case) or created.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ClientRef {
+pub struct ClientRef {
+    /// 1 to 200 characters; matched without regard to case.
     name: String,
+    /// The client's company id in the PSA (at most 100 characters); fills an empty one.
     psa_company_id: Option<String>,
 }
 
@@ -156,11 +161,15 @@ pub async fn open(request: Request) -> Response {
         .await
 }
 
-#[derive(Deserialize)]
+/// The guided flow a session was matched to.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct MatchFlow {
+pub struct MatchFlow {
+    /// A flow of the caller's account.
     flow_id: Uuid,
+    /// From 0 to 1.
     confidence: f64,
+    /// `guided`, `assisted` or `exploratory`.
     confidence_tier: String,
 }
 
@@ -239,9 +248,11 @@ pub async fn matched(SessionId(id): SessionId, request: Request) -> Response {
         .await
 }
 
-#[derive(Deserialize)]
+/// How a session ended.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Outcome {
+pub struct Outcome {
+    /// `resolved`, `escalated` or `abandoned`.
     status: String,
 }
 
@@ -287,9 +298,11 @@ pub async fn outcome(SessionId(id): SessionId, request: Request) -> Response {
         .await
 }
 
-#[derive(Deserialize)]
+/// The PSA ticket a session works on.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Ticket {
+pub struct Ticket {
+    /// The ticket's id in the PSA.
     psa_ticket_id: String,
 }
 

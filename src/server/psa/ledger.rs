@@ -7,9 +7,28 @@
 use super::{connection, PsaError, PsaProvider, Push, PushKind, PushPolicy};
 use crate::{error::AppError, server::secret_box::SecretBox};
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 use serde_json::{json, Value};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
+
+/// A confirmed push as the push endpoints answer it (201), the same for every retry of its key:
+/// the activity log row it wrote and the record the PSA holds.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PushOut<'a> {
+    /// The `psa_activity_logs` row.
+    pub id: Uuid,
+    pub push_id: Uuid,
+    pub session_id: Option<Uuid>,
+    /// `note_posted`, `time_entry_posted` or `status_updated`.
+    pub activity_type: &'static str,
+    /// A time entry's hours; none for the others.
+    pub hours_logged: Option<f64>,
+    pub psa_ticket_id: &'a str,
+    /// The PSA's own id of the note or time entry, where it gives one.
+    pub psa_record_id: Option<&'a str>,
+    pub created_at: DateTime<Utc>,
+}
 
 /// A push asked for by a request: which account, key, session and record.
 pub struct NewPush<'a> {
@@ -295,15 +314,15 @@ pub async fn confirm(
     .bind(claimed.push.id)
     .fetch_one(&mut *tx)
     .await?;
-    let answer = json!({
-        "id": log_id,
-        "push_id": claimed.push.id,
-        "session_id": claimed.session_id,
-        "activity_type": kind.activity_type(),
-        "hours_logged": kind.hours(),
-        "psa_ticket_id": claimed.push.ticket,
-        "psa_record_id": psa_record_id,
-        "created_at": created_at,
+    let answer = json!(PushOut {
+        id: log_id,
+        push_id: claimed.push.id,
+        session_id: claimed.session_id,
+        activity_type: kind.activity_type(),
+        hours_logged: kind.hours(),
+        psa_ticket_id: &claimed.push.ticket,
+        psa_record_id,
+        created_at,
     });
     sqlx::query(
         "UPDATE psa_pushes SET state = 'confirmed', psa_record_id = $3, answer = $4,
