@@ -3,7 +3,9 @@
 # 100 accounts, each measured beside the original plan's query shapes in the same run.
 # Not part of CI (a smoke run is, in tests/it/bench_smoke.rs). Takes a while and, while it runs,
 # some disk (about 1 GB per million sessions).
-# Usage: scripts/bench.sh [all|1m|10m|small] — `small` is 100k sessions, for a quick look.
+# Usage: scripts/bench.sh [all|1m|10m|small|ingest] — `small` is 100k sessions, for a quick
+# look; `ingest` is only the ingest API under load, on 1M seeded sessions. BENCH_REPORT names
+# another report file than docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pg_base=${PG_BASE_URL:-postgres://postgres@127.0.0.1:5432}
@@ -12,7 +14,7 @@ DATABASE_URL="$pg_base/flowpilot_analytics" scripts/setup.sh
 cargo build --release --features ssr --bins
 bin=target/release/flowpilot-analytics
 bench=target/release/flowpilot-bench
-report=docs/BENCHMARKS.md
+report=${BENCH_REPORT:-docs/BENCHMARKS.md}
 mkdir -p docs
 
 fresh_db() {
@@ -91,16 +93,38 @@ load() { # label
   kill "$server"; wait "$server" 2>/dev/null || true
 }
 
+# The ingest API under load (SPEC §12): the release server with its limits raised, driven over
+# loopback by flowpilot-bench --ingest-load (its clients, the stub ConnectWise they push to,
+# the rollups checked against a rebuild afterwards). On the data already there, or — with a
+# sessions count — on a fresh database seeded by the bench first.
+ingest_load() { # label [sessions to seed first]
+  local url="$pg_base/flowpilot_bench" addr=127.0.0.1:3901 secret seed_args=(--skip-seed)
+  secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  if [ -n "${2:-}" ]; then fresh_db; seed_args=(--accounts 1 --sessions-per-account "$2"); fi
+  DATABASE_URL="$url" LEPTOS_SITE_ADDR=$addr FLOWPILOT_SECURE_COOKIES=false FLOWPILOT_SECRET_KEY=$secret \
+    FLOWPILOT_INGEST_RATE_PER_MIN=100000000 FLOWPILOT_METRICS_ADDR=off RUST_LOG=warn \
+    "$bin" serve >/tmp/flowpilot-ingest-load.log 2>&1 &
+  local server=$!
+  for _ in $(seq 60); do curl -sf "http://$addr/healthz" >/dev/null && break; sleep 1; done
+  echo >> "$report"
+  DATABASE_URL="$url" FLOWPILOT_SECRET_KEY=$secret RUST_LOG=warn "$bench" --label "$1" \
+    --ingest-load "http://$addr" --workers 16 --seconds 30 --report "$report" "${seed_args[@]}"
+  kill "$server"; wait "$server" 2>/dev/null || true
+}
+
 case "${1:-all}" in
+  ingest) ingest_load "Ingest API under load, on 1M sessions" 1000000 ;;
   small) run "100k sessions, one account" 1 100000 3; load "100k sessions, one account" ;;
-  1m) run "1M sessions, one account" 1 1000000 3; load "1M sessions, one account" ;;
+  1m) run "1M sessions, one account" 1 1000000 3; load "1M sessions, one account"
+    ingest_load "1M sessions, one account" ;;
   10m) run "10M sessions over 100 accounts" 100 100000 1 --skip-baseline flow-quality
     load "10M sessions over 100 accounts" ;;
   all)
     run "1M sessions, one account" 1 1000000 3; load "1M sessions, one account"
+    ingest_load "1M sessions, one account"
     run "10M sessions over 100 accounts" 100 100000 1 --skip-baseline flow-quality
     load "10M sessions over 100 accounts"
     ;;
-  *) echo "usage: scripts/bench.sh [all|1m|10m|small]" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh [all|1m|10m|small|ingest]" >&2; exit 2 ;;
 esac
 scripts/asset-sizes.sh "$report"

@@ -572,3 +572,52 @@ async fn json_logs_carry_request_and_account_ids_and_no_secret_and_metrics_answe
         assert!(!said.contains(secret), "a secret is in the log: {secret}");
     }
 }
+
+/// The benchmark's ingest load generator (scripts/bench.sh) against the real binary, briefly:
+/// every event is driven and answered as expected, and the rollups of every client's account
+/// equal a rebuild afterwards (concurrent ingest from several accounts keeps them exact).
+#[sqlx::test]
+async fn the_ingest_load_generator_drives_every_event_and_the_rollups_stay_exact(pool: PgPool) {
+    let url = url_of(&pool);
+    let server = Server::start(&url, &[("FLOWPILOT_INGEST_RATE_PER_MIN", "1000000")]).await;
+    let base = server.base.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_flowpilot-bench"))
+            .env("DATABASE_URL", url)
+            .env("FLOWPILOT_SECRET_KEY", "42".repeat(32))
+            .env("RUST_LOG", "warn")
+            .args(["--label", "smoke", "--skip-seed", "--ingest-load", &base])
+            .args(["--workers", "3", "--seconds", "3"])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let report = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{report}\n{stderr}\n{}", server.said());
+    assert!(report.contains("- failures: 0\n"), "{report}");
+    assert!(
+        report.contains("rollups equal to a rebuild afterwards: **3 of 3 accounts**"),
+        "{report}"
+    );
+    for event in ["open", "match", "ticket", "outcome", "push note"] {
+        let row = report.lines().find(|l| l.starts_with(&format!("| {event} | "))).expect(event);
+        let requests: u64 = row.split('|').nth(2).unwrap().trim().parse().unwrap();
+        assert!(requests > 0, "{row}");
+    }
+    // What the report counts is what the database holds: one note logged per completed session.
+    let completed: i64 = report
+        .split(" sessions completed")
+        .next()
+        .and_then(|head| head.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("sessions completed");
+    let notes: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM psa_activity_logs WHERE activity_type = 'note_posted'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(notes, completed, "{report}");
+}

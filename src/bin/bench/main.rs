@@ -5,6 +5,7 @@
 
 mod baseline;
 mod drill;
+mod ingest_load;
 mod measure;
 
 use clap::Parser;
@@ -57,6 +58,16 @@ struct BenchOptions {
     /// Measure the data already in the database.
     #[arg(long)]
     skip_seed: bool,
+    /// Instead of the data sources: drive the ingest API of the server at this base URL
+    /// (after seeding, unless --skip-seed), then check the rollups against a rebuild.
+    #[arg(long)]
+    ingest_load: Option<String>,
+    /// Ingest load: concurrent clients, one account each.
+    #[arg(long, default_value_t = 16)]
+    workers: usize,
+    /// Ingest load: how long to drive it.
+    #[arg(long, default_value_t = 30)]
+    seconds: u64,
     /// Append the Markdown section to this file (it is printed either way).
     #[arg(long)]
     report: Option<std::path::PathBuf>,
@@ -79,7 +90,11 @@ async fn bench(options: &BenchOptions) -> Result<(), String> {
     let config = AppConfig::from_env()?;
     let pool = PgPool::connect(&config.database_url).await.map_err(|e| e.to_string())?;
     sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| format!("migrating: {e}"))?;
-    let section = measure(&pool, &config, options).await.map_err(|e| e.user_message())?;
+    let section = match &options.ingest_load {
+        Some(server) => ingest(&pool, &config, options, server).await,
+        None => measure(&pool, &config, options).await,
+    }
+    .map_err(|e| e.user_message())?;
     if let Some(path) = &options.report {
         let mut file = std::fs::OpenOptions::new()
             .create(true)
@@ -102,6 +117,44 @@ async fn ours(
     queries::answer(pool, account, source, window, FlowSort::Quality).await.map(drop)
 }
 
+/// The sessions every run measures on: `accounts` × `sessions_per_account` over 90 days.
+fn seed_options(options: &BenchOptions) -> SeedOptions {
+    SeedOptions {
+        accounts: options.accounts,
+        sessions_per_account: options.sessions_per_account,
+        days: 90,
+        rng_seed: 7,
+    }
+}
+
+/// The ingest load, on top of the seeded sessions.
+async fn ingest(
+    pool: &PgPool,
+    config: &AppConfig,
+    options: &BenchOptions,
+    server: &str,
+) -> Result<String, AppError> {
+    let mut report = format!(
+        "### {}
+
+",
+        options.label
+    );
+    if !options.skip_seed {
+        let seeded = seed::seed_sized(pool, &seed_options(options)).await?;
+        writeln!(
+            report,
+            "Seeding: {seeded}.
+"
+        )
+        .ok();
+        sqlx::raw_sql("VACUUM ANALYZE").execute(pool).await?;
+    }
+    report
+        .push_str(&ingest_load::run(pool, config, server, options.workers, options.seconds).await?);
+    Ok(report)
+}
+
 async fn measure(
     pool: &PgPool,
     config: &AppConfig,
@@ -110,16 +163,7 @@ async fn measure(
     let mut report = String::new();
     let total_sessions = u64::from(options.accounts) * options.sessions_per_account;
     if !options.skip_seed {
-        let seeded = seed::seed_sized(
-            pool,
-            &SeedOptions {
-                accounts: options.accounts,
-                sessions_per_account: options.sessions_per_account,
-                days: 90,
-                rng_seed: 7,
-            },
-        )
-        .await?;
+        let seeded = seed::seed_sized(pool, &seed_options(options)).await?;
         writeln!(report, "Seeding: {seeded}.").ok();
     }
     let started = Instant::now();
