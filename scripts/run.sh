@@ -12,6 +12,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 scripts/setup.sh
 echo; echo "==> Building (release)"
 cargo leptos build --release
+node scripts/precompress.mjs target/site
 echo; echo "==> Demo data"
 target/release/flowpilot-analytics seed --demo
 echo; echo "==> Serving at http://${LEPTOS_SITE_ADDR:-127.0.0.1:3000} (Ctrl-C to stop)"

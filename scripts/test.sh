@@ -25,6 +25,7 @@ DATABASE_URL="$pg_base/flowpilot_test" timeout 15m cargo test --features ssr
 
 echo; echo "==> End-to-end tests (Playwright, Debian Chromium)"
 cargo leptos build
+node scripts/precompress.mjs target/site
 # A fresh database each run: the demo data is the tests' fixture, and a database left by an
 # older checkout may carry a migration this one has changed.
 psql "$pg_base/postgres" -qc "DROP DATABASE IF EXISTS flowpilot_e2e WITH (FORCE)" -c "CREATE DATABASE flowpilot_e2e"

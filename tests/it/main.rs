@@ -2,6 +2,7 @@
 //! the real router driven with `tower::ServiceExt::oneshot`, a stub PSA over real HTTP.
 
 mod api;
+mod assets;
 mod auth;
 mod bench_smoke;
 mod cli;

@@ -100,6 +100,30 @@ const READ_ERRORS: [(u16, &str, Body); 4] = [
     (429, "The user's budget for this read is spent (`Retry-After`).", Body::Empty),
 ];
 
+/// A signed-in admin's `GET`: 200 with `answer` (description, body), or a read error.
+fn read(
+    spec: &mut Spec,
+    path: &'static str,
+    (tag, summary): (&'static str, &'static str),
+    description: &'static str,
+    parameters: Vec<Parameter>,
+    answer: (&'static str, Body),
+) {
+    let mut responses = vec![(200, answer.0, answer.1)];
+    responses.extend(READ_ERRORS);
+    spec.add(Operation {
+        method: Method::GET,
+        path,
+        tag,
+        summary,
+        description,
+        auth: Auth::Cookie,
+        parameters,
+        request: None,
+        responses,
+    });
+}
+
 fn analytics(spec: &mut Spec) {
     for source in DataSource::ALL {
         let (schema, about): (Ref, &str) = match source {
@@ -133,56 +157,36 @@ fn analytics(spec: &mut Spec) {
             parameters.push(sort.clone());
             csv_parameters.push(sort);
         }
-        let mut responses = vec![(200, "The tab's data for the window.", Body::Json(schema))];
-        responses.extend(READ_ERRORS);
-        spec.add(Operation {
-            method: Method::GET,
-            path: source.api_path(),
-            tag: ANALYTICS,
-            summary: source.label(),
-            description: about,
-            auth: Auth::Cookie,
+        read(
+            spec,
+            source.api_path(),
+            (ANALYTICS, source.label()),
+            about,
             parameters,
-            request: None,
-            responses,
-        });
-        let mut responses = vec![(
-            200,
-            "The tab's table as CSV (RFC 4180; a cell a spreadsheet would run as a formula \
-             starts with `'`), named after account, data and window.",
-            Body::Csv,
-        )];
-        responses.extend(READ_ERRORS);
-        spec.add(Operation {
-            method: Method::GET,
-            path: source.csv_path(),
-            tag: EXPORTS,
-            summary: source.label(),
-            description: "The table of the tab as the page shows it, for a spreadsheet.",
-            auth: Auth::Cookie,
-            parameters: csv_parameters,
-            request: None,
-            responses,
-        });
+            ("The tab's data for the window.", Body::Json(schema)),
+        );
+        read(
+            spec,
+            source.csv_path(),
+            (EXPORTS, source.label()),
+            "The table of the tab as the page shows it, for a spreadsheet.",
+            csv_parameters,
+            (
+                "The tab's table as CSV (RFC 4180; a cell a spreadsheet would run as a formula \
+                 starts with `'`), named after account, data and window.",
+                Body::Csv,
+            ),
+        );
     }
-    let mut responses = vec![(
-        200,
-        "Technicians and clients, busiest first.",
-        Body::Json(spec.schema::<FiltersResponse>()),
-    )];
-    responses.extend(READ_ERRORS);
-    spec.add(Operation {
-        method: Method::GET,
-        path: routes::API_FILTERS,
-        tag: ANALYTICS,
-        summary: "Filter choices",
-        description: "The choices of the technician and client filters, with their sessions \
-                      in the window.",
-        auth: Auth::Cookie,
-        parameters: view_parameters(),
-        request: None,
-        responses,
-    });
+    let choices = spec.schema::<FiltersResponse>();
+    read(
+        spec,
+        routes::API_FILTERS,
+        (ANALYTICS, "Filter choices"),
+        "The choices of the technician and client filters, with their sessions in the window.",
+        view_parameters(),
+        ("Technicians and clients, busiest first.", Body::Json(choices)),
+    );
 }
 
 fn drill_down(spec: &mut Spec) {
@@ -194,57 +198,34 @@ fn drill_down(spec: &mut Spec) {
         query("before", super::string(), "The page before: a page's `prev_cursor`."),
         query("limit", integer(1, MAX_LIMIT), "Sessions per page (default 50)."),
     ]);
-    let mut responses = vec![(
-        200,
-        "A page of sessions, newest first, and how many there are in all.",
-        Body::Json(spec.schema::<SessionsResponse>()),
-    )];
-    responses.extend(READ_ERRORS);
-    spec.add(Operation {
-        method: Method::GET,
-        path: routes::API_ANALYTICS_SESSIONS,
-        tag: ANALYTICS,
-        summary: "Sessions behind a number",
-        description: "The sessions a number on a tab counted: the same window and filters, \
-                      and the drill parameters. Keyset pagination: a later page is as fast as \
-                      the first.",
-        auth: Auth::Cookie,
-        parameters: page,
-        request: None,
-        responses,
-    });
-    let mut responses = vec![(
-        200,
-        "The session and its PSA activity.",
-        Body::Json(spec.schema::<SessionDetail>()),
-    )];
-    responses.extend(READ_ERRORS);
-    spec.add(Operation {
-        method: Method::GET,
-        path: routes::API_ANALYTICS_SESSION,
-        tag: ANALYTICS,
-        summary: "One session",
-        description: "Everything known about a session of the account, with what was pushed \
-                      to its ticket and when.",
-        auth: Auth::Cookie,
-        parameters: vec![path_id("A session of the account.")],
-        request: None,
-        responses,
-    });
-    let mut responses =
-        vec![(200, "Every session of the view, newest first, streamed (no row cap).", Body::Csv)];
-    responses.extend(READ_ERRORS);
-    spec.add(Operation {
-        method: Method::GET,
-        path: routes::API_SESSIONS_CSV,
-        tag: EXPORTS,
-        summary: "Sessions",
-        description: "The sessions list as CSV.",
-        auth: Auth::Cookie,
+    let sessions = spec.schema::<SessionsResponse>();
+    read(
+        spec,
+        routes::API_ANALYTICS_SESSIONS,
+        (ANALYTICS, "Sessions behind a number"),
+        "The sessions a number on a tab counted: the same window and filters, and the drill \
+         parameters. Keyset pagination: a later page is as fast as the first.",
+        page,
+        ("A page of sessions, newest first, and how many there are in all.", Body::Json(sessions)),
+    );
+    let detail = spec.schema::<SessionDetail>();
+    read(
+        spec,
+        routes::API_ANALYTICS_SESSION,
+        (ANALYTICS, "One session"),
+        "Everything known about a session of the account, with what was pushed to its ticket \
+         and when.",
+        vec![path_id("A session of the account.")],
+        ("The session and its PSA activity.", Body::Json(detail)),
+    );
+    read(
+        spec,
+        routes::API_SESSIONS_CSV,
+        (EXPORTS, "Sessions"),
+        "The sessions list as CSV.",
         parameters,
-        request: None,
-        responses,
-    });
+        ("Every session of the view, newest first, streamed (no row cap).", Body::Csv),
+    );
 }
 
 fn sign_in(spec: &mut Spec) {

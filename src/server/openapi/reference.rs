@@ -34,7 +34,6 @@ pub async fn page() -> Response {
 
 fn render() -> String {
     let doc = serde_json::to_value(document()).unwrap_or_default();
-    let text = |value: &Value| value.as_str().unwrap_or_default().to_owned();
     let info = &doc["info"];
     let body = view! {
         <main class="mx-auto max-w-5xl space-y-8 p-6">
@@ -91,16 +90,16 @@ fn security(doc: &Value) -> impl IntoView {
                     .into_iter()
                     .map(|(name, scheme)| {
                         let how = match scheme["type"].as_str() {
-                            Some("http") => format!("HTTP {}", scheme["scheme"].as_str().unwrap_or_default()),
+                            Some("http") => format!("HTTP {}", text(&scheme["scheme"])),
                             _ => format!(
                                 "{} in a {}",
-                                scheme["name"].as_str().unwrap_or_default(),
-                                scheme["in"].as_str().unwrap_or_default()
+                                    text(&scheme["name"]),
+                                text(&scheme["in"])
                             ),
                         };
                         view! {
                             <dt class="font-medium"><code>{name}</code> " — " {how}</dt>
-                            <dd class="text-muted-foreground">{scheme["description"].as_str().unwrap_or_default().to_owned()}</dd>
+                            <dd class="text-muted-foreground">{text(&scheme["description"])}</dd>
                         }
                     })
                     .collect_view()}
@@ -116,7 +115,7 @@ fn contents(doc: &Value) -> impl IntoView {
                 {operations(doc)
                     .into_iter()
                     .map(|(path, method, op)| {
-                        let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+                        let id = text(&op["operationId"]);
                         view! {
                             <li>
                                 <a class="hover:underline" href=format!("#{id}")>
@@ -124,7 +123,7 @@ fn contents(doc: &Value) -> impl IntoView {
                                     <code>{path}</code>
                                 </a>
                                 " — "
-                                {op["summary"].as_str().unwrap_or_default().to_owned()}
+                                {text(&op["summary"])}
                             </li>
                         }
                     })
@@ -135,7 +134,7 @@ fn contents(doc: &Value) -> impl IntoView {
 }
 
 fn operation(path: &str, method: &str, op: &Value) -> impl IntoView {
-    let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+    let id = text(&op["operationId"]);
     let auth: Vec<String> = op["security"]
         .as_array()
         .into_iter()
@@ -143,73 +142,50 @@ fn operation(path: &str, method: &str, op: &Value) -> impl IntoView {
         .filter_map(|requirement| requirement.as_object()?.keys().next().cloned())
         .collect();
     let parameters = op["parameters"].as_array().cloned().unwrap_or_default();
-    let body = op["requestBody"]["content"].as_object().cloned();
+    let parameter_rows: Vec<Vec<AnyView>> = parameters
+        .iter()
+        .map(|p| {
+            vec![
+                text(&p["name"]).into_any(),
+                text(&p["in"]).into_any(),
+                type_view(&p["schema"]).into_any(),
+                yes_no(p["required"].as_bool() == Some(true)).into_any(),
+                text(&p["description"]).into_any(),
+            ]
+        })
+        .collect();
     let responses = op["responses"].as_object().cloned().unwrap_or_default();
+    let response_rows: Vec<Vec<AnyView>> = responses
+        .iter()
+        .map(|(status, r)| {
+            vec![
+                status.clone().into_any(),
+                text(&r["description"]).into_any(),
+                media(&r["content"]).into_any(),
+            ]
+        })
+        .collect();
+    let body = op["requestBody"]["content"].is_object().then(|| {
+        view! { <p class="text-sm">"Request body: " {media(&op["requestBody"]["content"])}</p> }
+    });
     view! {
         <article id=id.clone() class="glass-card-static space-y-3 p-4" data-operation=id>
             <h3 class="font-mono text-lg">
                 <span class="uppercase">{method.to_owned()}</span> " " {path.to_owned()}
             </h3>
-            <p class="font-medium">{op["summary"].as_str().unwrap_or_default().to_owned()}</p>
-            <p class="text-sm text-muted-foreground">{op["description"].as_str().unwrap_or_default().to_owned()}</p>
+            <p class="font-medium">{text(&op["summary"])}</p>
+            <p class="text-sm text-muted-foreground">{text(&op["description"])}</p>
             <p class="text-sm">
                 "Authentication: "
                 {if auth.is_empty() { "none".to_owned() } else { auth.join(", ") }}
             </p>
-            {(!parameters.is_empty()).then(|| view! {
-                <table class="w-full text-left text-sm" aria-label=format!("Parameters of {method} {path}")>
-                    <thead class="text-xs text-muted-foreground">
-                        <tr>
-                            <th scope="col">"Parameter"</th>
-                            <th scope="col">"In"</th>
-                            <th scope="col">"Type"</th>
-                            <th scope="col">"Required"</th>
-                            <th scope="col">"Description"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {parameters.into_iter().map(|p| view! {
-                            <tr class="border-t border-border align-top">
-                                <th scope="row" class="font-mono font-normal">{p["name"].as_str().unwrap_or_default().to_owned()}</th>
-                                <td>{p["in"].as_str().unwrap_or_default().to_owned()}</td>
-                                <td>{type_view(&p["schema"])}</td>
-                                <td>{if p["required"].as_bool() == Some(true) { "yes" } else { "no" }}</td>
-                                <td>{p["description"].as_str().unwrap_or_default().to_owned()}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            })}
-            {body.map(|content| view! {
-                <p class="text-sm">
-                    "Request body: "
-                    {content.iter().map(|(media, c)| view! {
-                        <span class="mr-3"><code>{media.clone()}</code> " " {type_view(&c["schema"])}</span>
-                    }).collect_view()}
-                </p>
-            })}
-            <table class="w-full text-left text-sm" aria-label=format!("Responses of {method} {path}")>
-                <thead class="text-xs text-muted-foreground">
-                    <tr>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Description"</th>
-                        <th scope="col">"Body"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {responses.into_iter().map(|(status, r)| view! {
-                        <tr class="border-t border-border align-top">
-                            <th scope="row" class="font-mono font-normal">{status}</th>
-                            <td>{r["description"].as_str().unwrap_or_default().to_owned()}</td>
-                            <td>
-                                {r["content"].as_object().cloned().unwrap_or_default().into_iter().map(|(media, c)| view! {
-                                    <span class="mr-3"><code>{media}</code> " " {type_view(&c["schema"])}</span>
-                                }).collect_view()}
-                            </td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+            {(!parameter_rows.is_empty()).then(|| table(
+                format!("Parameters of {method} {path}"),
+                &["Parameter", "In", "Type", "Required", "Description"],
+                parameter_rows,
+            ))}
+            {body}
+            {table(format!("Responses of {method} {path}"), &["Status", "Description", "Body"], response_rows)}
         </article>
     }
 }
@@ -220,46 +196,79 @@ fn schemas(doc: &Value) -> impl IntoView {
         <section aria-labelledby="schemas" class="space-y-6">
             <h2 id="schemas" class="text-xl font-semibold">"Schemas"</h2>
             {schemas.into_iter().map(|(name, schema)| {
-                let required: Vec<String> = schema["required"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|r| r.as_str().map(str::to_owned))
-                    .collect();
-                let properties = schema["properties"].as_object().cloned();
+                let required: Vec<&str> =
+                    schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+                let shape = match schema["properties"].as_object() {
+                    Some(properties) => {
+                        let rows = properties
+                            .iter()
+                            .map(|(property, p)| {
+                                vec![
+                                    property.clone().into_any(),
+                                    type_view(p).into_any(),
+                                    yes_no(required.contains(&property.as_str())).into_any(),
+                                    text(&p["description"]).into_any(),
+                                ]
+                            })
+                            .collect();
+                        table(format!("Properties of {name}"), &["Property", "Type", "Required", "Description"], rows)
+                            .into_any()
+                    }
+                    None => view! { <p class="text-sm">{type_view(&schema)}</p> }.into_any(),
+                };
                 view! {
                     <article id=format!("schema-{name}") class="glass-card-static space-y-2 p-4">
                         <h3 class="font-mono text-lg">{name.clone()}</h3>
-                        <p class="text-sm text-muted-foreground">{schema["description"].as_str().unwrap_or_default().to_owned()}</p>
-                        {match properties {
-                            Some(properties) => view! {
-                                <table class="w-full text-left text-sm" aria-label=format!("Properties of {name}")>
-                                    <thead class="text-xs text-muted-foreground">
-                                        <tr>
-                                            <th scope="col">"Property"</th>
-                                            <th scope="col">"Type"</th>
-                                            <th scope="col">"Required"</th>
-                                            <th scope="col">"Description"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {properties.into_iter().map(|(property, p)| view! {
-                                            <tr class="border-t border-border align-top">
-                                                <th scope="row" class="font-mono font-normal">{property.clone()}</th>
-                                                <td>{type_view(&p)}</td>
-                                                <td>{if required.contains(&property) { "yes" } else { "no" }}</td>
-                                                <td>{p["description"].as_str().unwrap_or_default().to_owned()}</td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            }.into_any(),
-                            None => view! { <p class="text-sm">{type_view(&schema)}</p> }.into_any(),
-                        }}
+                        <p class="text-sm text-muted-foreground">{text(&schema["description"])}</p>
+                        {shape}
                     </article>
                 }
             }).collect_view()}
         </section>
+    }
+}
+
+/// A table named `label`: a header row of `headings`, then `rows`, each headed by its first cell.
+fn table(label: String, headings: &[&'static str], rows: Vec<Vec<AnyView>>) -> impl IntoView {
+    view! {
+        <table class="w-full text-left text-sm" aria-label=label>
+            <thead class="text-xs text-muted-foreground">
+                <tr>{headings.iter().map(|h| view! { <th scope="col">{*h}</th> }).collect_view()}</tr>
+            </thead>
+            <tbody>
+                {rows.into_iter().map(|cells| {
+                    let mut cells = cells.into_iter();
+                    let head = cells.next();
+                    view! {
+                        <tr class="border-t border-border align-top">
+                            <th scope="row" class="font-mono font-normal">{head}</th>
+                            {cells.map(|cell| view! { <td>{cell}</td> }).collect_view()}
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// A body's media types, each with its schema.
+fn media(content: &Value) -> impl IntoView {
+    let content = content.as_object().cloned().unwrap_or_default();
+    content
+        .into_iter()
+        .map(|(media, c)| view! { <span class="mr-3"><code>{media}</code> " " {type_view(&c["schema"])}</span> })
+        .collect_view()
+}
+
+fn text(value: &Value) -> String {
+    value.as_str().unwrap_or_default().to_owned()
+}
+
+fn yes_no(yes: bool) -> &'static str {
+    if yes {
+        "yes"
+    } else {
+        "no"
     }
 }
 
