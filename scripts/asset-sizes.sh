@@ -17,7 +17,8 @@ sizes() { # file → "raw | gzip | brotli" in bytes
 }
 kb() { awk -v b="$1" 'BEGIN { printf "%.0f KB", b / 1000 }'; }
 
-wasm=target/site/pkg/flowpilot-analytics.wasm
+# The build's content-hashed name (hash-files): the one .wasm of the package.
+wasm=$(ls target/site/pkg/flowpilot-analytics*.wasm | head -n 1)
 bundle=public/vendor/echarts.min.js
 full=node_modules/echarts/dist/echarts.min.js
 {

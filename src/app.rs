@@ -9,18 +9,23 @@ use crate::pages::{
     sessions::{SessionPage, SessionsPage},
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
     path, SsrMode,
 };
 
 /// The HTML document around the app. ECharts comes from our own assets, before the hydration
-/// script so that charts can draw as soon as the page hydrates. On the server it also sets the
-/// page's Content-Security-Policy, whose nonce Leptos puts on its scripts.
+/// script so that charts can draw as soon as the page hydrates; it and the stylesheet by names
+/// that change with their content (`server::assets`). On the server it also sets the page's
+/// Content-Security-Policy, whose nonce Leptos puts on its scripts.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::server::headers::set_page_policy();
+    #[cfg(feature = "ssr")]
+    let echarts = crate::server::assets::echarts_src(&options);
+    #[cfg(not(feature = "ssr"))]
+    let echarts = crate::routes::ECHARTS_BUNDLE;
     view! {
         <!DOCTYPE html>
         <html lang="en" class="dark">
@@ -28,7 +33,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <script src="/vendor/echarts.min.js" defer></script>
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <script src=echarts defer></script>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -44,7 +50,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/flowpilot-analytics.css" />
         <Title text="FlowPilot Analytics" />
         <Router>
             // Async SSR: the HTML is sent once the tab's data is in it, so the page is

@@ -34,17 +34,24 @@ impl DataCache {
         provide_context(DataCache(StoredValue::new(VecDeque::new())));
     }
 
+    /// The kept answer to `key`, if any. A cache whose page has been disposed (a render whose
+    /// request is gone, with one of its loads still finishing) is a miss, never a panic.
     fn get<T: Clone + 'static>(self, key: &str) -> Option<T> {
         let now = now_ms();
-        self.0.update_value(|entries| entries.retain(|(_, at, _)| now - at < LIFETIME_MS));
-        self.0.with_value(|entries| {
-            entries.iter().find(|(k, ..)| k == key).and_then(|(.., v)| v.downcast_ref().cloned())
-        })
+        self.0.try_update_value(|entries| entries.retain(|(_, at, _)| now - at < LIFETIME_MS))?;
+        self.0
+            .try_with_value(|entries| {
+                entries
+                    .iter()
+                    .find(|(k, ..)| k == key)
+                    .and_then(|(.., v)| v.downcast_ref().cloned())
+            })
+            .flatten()
     }
 
     /// Keeps `value` as the answer to `key` (replacing an older one).
     pub fn put<T: Clone + Send + Sync + 'static>(self, key: &str, value: &T) {
-        self.0.update_value(|entries| {
+        self.0.try_update_value(|entries| {
             entries.retain(|(k, ..)| k != key);
             if entries.len() >= CAPACITY {
                 entries.pop_front();

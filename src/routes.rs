@@ -17,6 +17,9 @@ pub const READY: &str = "/readyz";
 pub const API_OPENAPI: &str = "/api/openapi.json";
 pub const API_DOCS: &str = "/api/docs";
 
+/// The ECharts bundle the pages load (`npm run build:echarts` writes it into `public/`).
+pub const ECHARTS_BUNDLE: &str = "/vendor/echarts.min.js";
+
 pub const API_LOGIN: &str = "/api/v1/auth/login";
 pub const API_LOGOUT: &str = "/api/v1/auth/logout";
 /// The tabs' server functions live below this (`#[server(prefix = ..)]`).

@@ -22,14 +22,23 @@ test('the API reference renders and lists every operation of the OpenAPI documen
   expect(background).not.toBe('rgba(0, 0, 0, 0)');
   expect(background).not.toBe('rgb(255, 255, 255)');
 
+  // Every operation of the document has its section, headed by its method and path, with
+  // its responses (read in one pass: 30-odd sections).
+  const shown = await page.locator('article[data-operation]').evaluateAll((articles) =>
+    articles.map((a) => ({
+      id: a.getAttribute('data-operation'),
+      heading: a.querySelector('h3')?.textContent?.replace(/\s+/g, ' ').trim().toLowerCase(),
+      responses: a.querySelector('table[aria-label^="Responses of"]') !== null,
+    })),
+  );
   let operations = 0;
   for (const [path, item] of Object.entries<Record<string, { operationId: string }>>(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {
-      const section = page.locator(`article[data-operation="${op.operationId}"]`);
-      await expect(section.getByRole('heading', { level: 3 })).toHaveText(`${method} ${path}`, {
-        ignoreCase: true,
+      expect(shown).toContainEqual({
+        id: op.operationId,
+        heading: `${method} ${path}`.toLowerCase(),
+        responses: true,
       });
-      await expect(section.getByRole('table', { name: `Responses of ${method} ${path}` })).toBeVisible();
       operations += 1;
     }
   }

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod api_keys;
+pub mod assets;
 pub mod auth;
 pub mod cli;
 pub mod config;

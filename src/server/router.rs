@@ -2,8 +2,8 @@
 //! static files, and the middleware stack around them.
 
 use super::{
-    api, auth, config::MAX_BODY_BYTES, database, export, headers, ingest, metrics, middleware,
-    openapi, reactive_owner, request_id, server_fns, state::AppState,
+    api, assets, auth, config::MAX_BODY_BYTES, database, export, headers, ingest, metrics,
+    middleware, openapi, reactive_owner, request_id, server_fns, state::AppState,
 };
 use crate::{
     app::{shell, App},
@@ -104,6 +104,8 @@ pub fn build(state: AppState) -> Router {
         .layer(from_fn(metrics::track_requests))
         .layer(from_fn(request_id::middleware))
         .layer(from_fn_with_state(state.clone(), headers::middleware))
+        // How long a browser keeps each static file (hashed names: a year).
+        .layer(from_fn_with_state(state.clone(), assets::cache_policy))
         // gzip or brotli, as the browser accepts: the hydrate .wasm, the ECharts bundle and
         // the pages shrink to about a third on the wire.
         .layer(CompressionLayer::new())

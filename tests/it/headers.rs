@@ -2,7 +2,7 @@
 //! scripts, and nosniff, referrer, HSTS and no-store where they belong.
 
 use crate::common::{admin_cookie, app, app_serving_files_from, app_with, get, ACCOUNT_A};
-use flowpilot_analytics::server::config::AppConfig;
+use flowpilot_analytics::server::{assets, config::AppConfig};
 use sqlx::PgPool;
 
 #[sqlx::test(fixtures("recent_sessions"))]
@@ -57,9 +57,10 @@ async fn every_response_has_nosniff_and_referrer_and_signed_in_ones_no_store(poo
         assert_eq!(response.header("strict-transport-security"), None, "{path}");
     }
     // Static files (served by the fallback, whether or not the site is built yet) stay
-    // cacheable for a signed-in browser.
+    // cacheable for a signed-in browser: their own lifetime (tests/it/assets.rs), never no-store.
     let asset = get(&app, "/favicon.svg", Some(a.as_str())).await;
-    assert_eq!(asset.header("cache-control"), None);
+    let expected = (asset.status == 200).then_some(assets::REVALIDATE);
+    assert_eq!(asset.header("cache-control"), expected, "{}", asset.status);
     assert_eq!(asset.header("x-content-type-options"), Some("nosniff"));
     let secure = app_with(pool, AppConfig { secure_cookies: true, ..AppConfig::for_tests() });
     let response = get(&secure, "/login", None).await;

@@ -5,6 +5,7 @@
 //! next process (it was recorded before the PSA was called).
 
 use crate::server::{
+    assets,
     auth::session,
     config::AppConfig,
     database, metrics,
@@ -41,7 +42,7 @@ pub async fn serve(owner: PgPool, config: AppConfig) -> Result<(), String> {
     let pool = database::app_pool(url, &config.database);
     let leptos_config = leptos::prelude::get_configuration(Some("Leptos.toml"))
         .map_err(|e| format!("reading Leptos.toml: {e}"))?;
-    let options = leptos_config.leptos_options;
+    let options = assets::with_build_names(leptos_config.leptos_options);
     let addr = options.site_addr;
     let grace = config.shutdown_grace;
     let probe_options = database::app_connect_options(&config)?;

@@ -5,11 +5,14 @@
 //! scripts outright.
 
 use super::document;
+use crate::server::state::AppState;
 use axum::{
+    extract::State,
     http::{header, HeaderValue},
     response::{IntoResponse, Response},
 };
 use leptos::{prelude::*, tachys::view::RenderHtml};
+use leptos_meta::HashedStylesheet;
 use serde_json::Value;
 use std::sync::LazyLock;
 
@@ -20,19 +23,31 @@ const POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; base
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
 /// `GET /api/docs`.
-pub async fn page() -> Response {
-    static HTML: LazyLock<String> = LazyLock::new(render);
+pub async fn page(State(state): State<AppState>) -> Response {
+    static BODY: LazyLock<(String, String)> = LazyLock::new(render);
+    let (title, body) = &*BODY;
+    // The stylesheet by the build's hashed name, as the pages link it.
+    let stylesheet =
+        view! { <HashedStylesheet options=state.leptos_options.clone() id="leptos" /> };
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\" class=\"dark\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} — reference</title>{}</head>\
+         <body class=\"min-h-screen bg-background text-foreground antialiased\">{body}</body></html>",
+        stylesheet.to_html()
+    );
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
             (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(POLICY)),
         ],
-        HTML.as_str(),
+        html,
     )
         .into_response()
 }
 
-fn render() -> String {
+/// The page's title and body, rendered once from the document.
+fn render() -> (String, String) {
     let doc = serde_json::to_value(document()).unwrap_or_default();
     let info = &doc["info"];
     let body = view! {
@@ -56,15 +71,7 @@ fn render() -> String {
             {schemas(&doc)}
         </main>
     };
-    format!(
-        "<!DOCTYPE html><html lang=\"en\" class=\"dark\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{} — reference</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/flowpilot-analytics.css\"></head>\
-         <body class=\"min-h-screen bg-background text-foreground antialiased\">{}</body></html>",
-        text(&info["title"]),
-        body.to_html()
-    )
+    (text(&info["title"]), body.to_html())
 }
 
 /// Every operation as (path, method, operation), in the document's order of paths.
