@@ -5,6 +5,7 @@
 //! each time (`no-cache`: a 304 when unchanged).
 
 use super::state::AppState;
+use crate::routes::ECHARTS_BUNDLE as ECHARTS;
 use axum::{
     extract::{Request, State},
     http::{header, HeaderValue, StatusCode},
@@ -19,8 +20,6 @@ use std::{
     sync::{LazyLock, Mutex},
     time::SystemTime,
 };
-
-use crate::routes::ECHARTS_BUNDLE as ECHARTS;
 
 pub const FOREVER: &str = "public, max-age=31536000, immutable";
 pub const REVALIDATE: &str = "no-cache";
