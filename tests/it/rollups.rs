@@ -18,7 +18,8 @@ const ACCOUNT: Uuid = uuid!("cccccccc-0000-0000-0000-000000000001");
 
 /// 3,000 sessions over 110 days in New York time, with every kind of value (unmapped domains,
 /// no confidence, no flow, no ticket, no technician, no client), notes and up to three time
-/// entries per session spread over the following weeks and inserted out of time order.
+/// entries per session spread over the following weeks and inserted out of time order. Every
+/// draw is seeded and every id derived, so a failure replays: the same rows each run.
 async fn generate(pool: &PgPool) {
     sqlx::raw_sql(&format!(
         "INSERT INTO accounts (id, name, timezone) VALUES ('{ACCOUNT}', 'Rollup Co', 'America/New_York');
@@ -40,10 +41,10 @@ async fn generate(pool: &PgPool) {
          SELECT g, random() AS r1, random() AS r2, random() AS r3, random() AS r4,
                 random() AS r5, random() AS r6, random() AS r7, random() AS r8, random() AS r9
          FROM generate_series(1, 3000) g;
-         INSERT INTO ai_sessions (account_id, user_id, client_id, problem_domain, status,
+         INSERT INTO ai_sessions (account_id, id, user_id, client_id, problem_domain, status,
                                   confidence_tier, confidence, matched_flow_id, psa_ticket_id,
                                   created_at, resolved_at)
-         SELECT '{ACCOUNT}',
+         SELECT '{ACCOUNT}', md5('session ' || g)::uuid,
                 CASE WHEN r8 < 0.1 THEN NULL
                      ELSE ('cccccccc-0000-0000-0000-00000000000' || (1 + floor(r8 * 3)::int))::uuid END,
                 CASE WHEN r9 < 0.1 THEN NULL
@@ -63,16 +64,17 @@ async fn generate(pool: &PgPool) {
                       timestamptz '2026-11-20 12:00:00+00'
                           - (g::float8 / 3000) * interval '110 days' - r6 * interval '9 hours' AS created_at
                FROM draws) d;
-         INSERT INTO psa_activity_logs (account_id, session_id, activity_type, hours_logged,
+         INSERT INTO psa_activity_logs (account_id, id, session_id, activity_type, hours_logged,
                                         psa_ticket_id, created_at)
-         SELECT account_id, id, kind, hours, psa_ticket_id, at
-         FROM (SELECT s.account_id, s.id, s.psa_ticket_id,
+         SELECT account_id, md5('log ' || id || k)::uuid, id, kind, hours, psa_ticket_id, at
+         FROM (SELECT s.account_id, s.id, k, s.psa_ticket_id,
                       CASE WHEN k = 0 THEN 'note_posted' ELSE 'time_entry_posted' END AS kind,
                       CASE WHEN k = 0 THEN NULL ELSE 0.25 * (1 + floor(random() * 12)) END AS hours,
                       s.created_at + random() * interval '20 days' AS at,
                       random() AS keep
                FROM ai_sessions s, generate_series(0, 3) k
-               WHERE s.psa_ticket_id IS NOT NULL) l
+               WHERE s.psa_ticket_id IS NOT NULL
+               ORDER BY s.id, k) l
          WHERE keep < 0.6
          ORDER BY random();
          -- Statistics, as autovacuum would gather them: the filtered reads' plans rest on them.
@@ -310,6 +312,15 @@ const WRITES: &str = "-- outcomes, reclassification, matching and linking, in bu
                                                     ORDER BY id LIMIT 1)
          WHERE id = (SELECT id FROM psa_activity_logs WHERE activity_type = 'time_entry_posted'
                      ORDER BY id DESC LIMIT 1);
+         -- a note and a time entry older than their session (a log moved from another
+         -- session or imported: nothing in the schema orders a log after its session)
+         INSERT INTO psa_activity_logs (account_id, session_id, activity_type, hours_logged, created_at)
+         SELECT s.account_id, s.id, kind, hours, s.created_at - interval '25 days'
+         FROM (SELECT * FROM ai_sessions
+               WHERE psa_ticket_id IS NOT NULL AND NOT note_pushed AND NOT time_entry_pushed
+                 AND created_at BETWEEN '2026-10-20' AND '2026-11-05'
+               ORDER BY id LIMIT 3) s,
+              (VALUES ('note_posted', NULL::float8), ('time_entry_posted', 1.5)) k (kind, hours);
          -- a flow retired for good: its sessions keep their rows, unmatched (ON DELETE SET NULL)
          DELETE FROM trees WHERE name = 'Flow 3';
          -- sessions deleted: their logs stay without a session
