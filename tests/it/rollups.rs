@@ -6,7 +6,7 @@
 use flowpilot_analytics::{
     model::{Filters, ViewParams},
     server::{
-        database::APP_ROLE,
+        database::{APP_ROLE, ROLLUP_TABLES},
         queries::{reference, resolve},
     },
 };
@@ -255,15 +255,7 @@ async fn a_timezone_change_rebuilds_the_accounts_days(pool: PgPool) {
 /// kept, a rebuild has none), sorted.
 async fn rollup_rows(pool: &PgPool) -> Vec<Value> {
     let mut rows = Vec::new();
-    for table in [
-        "session_day_rollups",
-        "flow_day_rollups",
-        "time_entry_day_rollups",
-        "session_dim_day_rollups",
-        "flow_dim_day_rollups",
-        "time_entry_dim_day_rollups",
-        "owner_day_rollups",
-    ] {
+    for table in ROLLUP_TABLES {
         rows.extend(
             answer(
                 pool,
@@ -395,4 +387,43 @@ async fn time_entries_know_their_sessions_previous_entry_whatever_the_insert_ord
     .await
     .unwrap();
     assert_eq!(wrong, 0);
+}
+
+/// The rollup triggers hold their statements as static SQL, which PostgreSQL plans once per
+/// connection (through EXECUTE it planned them on every write: most of a one-row write's
+/// cost). Installed again, as a migration that changes a statement function must, they keep
+/// the rollups exact.
+#[sqlx::test]
+async fn the_rollup_triggers_plan_once_and_can_be_installed_again(pool: PgPool) {
+    let triggers: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT c.relname::text, t.tgname::text, p.prosrc
+         FROM pg_trigger t
+         JOIN pg_class c ON c.oid = t.tgrelid
+         JOIN pg_proc p ON p.oid = t.tgfoid
+         WHERE NOT t.tgisinternal AND t.tgname LIKE '%rollup%'
+         ORDER BY 1, 2",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let names: Vec<String> =
+        triggers.iter().map(|(table, name, _)| format!("{table}.{name}")).collect();
+    let expected: Vec<String> = ["ai_sessions", "psa_activity_logs"]
+        .iter()
+        .flat_map(|table| {
+            ["delete", "insert", "update"].map(|op| format!("{table}.{table}_rollup_{op}"))
+        })
+        .collect();
+    assert_eq!(names, expected);
+    for (table, name, source) in &triggers {
+        assert!(!source.to_uppercase().contains("EXECUTE"), "{table}.{name} plans each call");
+        assert!(source.contains("INSERT INTO"), "{table}.{name}: {source}");
+    }
+
+    sqlx::query("SELECT install_rollup_triggers()").execute(&pool).await.unwrap();
+    generate(&pool).await;
+    sqlx::raw_sql(WRITES).execute(&pool).await.unwrap();
+    let kept = rollup_rows(&pool).await;
+    sqlx::query("SELECT rebuild_rollups($1)").bind(ACCOUNT).execute(&pool).await.unwrap();
+    assert_same(kept, rollup_rows(&pool).await, "rollups kept by reinstalled triggers vs rebuilt");
 }

@@ -12,7 +12,7 @@ use axum::{
 };
 use flowpilot_analytics::{
     error::AppError,
-    server::{api_keys, config::AppConfig, psa::connection},
+    server::{api_keys, config::AppConfig, database::ROLLUP_TABLES, psa::connection},
 };
 use serde_json::{json, Value};
 use sqlx::PgPool;
@@ -174,15 +174,7 @@ async fn send(
 /// The rollup rows of `account` that count anything, each as JSON with its table's name.
 async fn rollup_rows(conn: &mut sqlx::PgConnection, account: Uuid) -> Result<Vec<Value>, AppError> {
     let mut rows = Vec::new();
-    for table in [
-        "session_day_rollups",
-        "flow_day_rollups",
-        "time_entry_day_rollups",
-        "session_dim_day_rollups",
-        "flow_dim_day_rollups",
-        "time_entry_dim_day_rollups",
-        "owner_day_rollups",
-    ] {
+    for table in ROLLUP_TABLES {
         let found: Vec<(Value,)> = sqlx::query_as(&format!(
             "SELECT to_jsonb(r) || jsonb_build_object('rollup', '{table}') FROM {table} r
              WHERE account_id = $1
