@@ -1,4 +1,5 @@
--- The rollup triggers plan their statements once per connection, not on every write (#16).
+-- The rollup triggers plan their statements once per connection, not on every write, and a
+-- bulk writer folds its rows into the rollups once (#16).
 --
 -- The statement-level triggers ran their statements through EXECUTE: PostgreSQL parsed and
 -- planned the rollup CTEs (five upserts for sessions, three for time entries, the previous-
@@ -18,6 +19,33 @@
 -- The functions keep the SET clauses that make every join an index probe (see
 -- 20261128000004_daily_rollups.sql): the cached plan is made under them, so it stays a probe
 -- plan whether the change set holds one row or a COPY batch.
+
+-- A bulk writer (the seed: new accounts, a COPY of thousands of rows at a time) defers the
+-- triggers' work for its transaction — `SET LOCAL flowpilot.defer_rollups = 'on'` — and folds
+-- the account once before it commits: `SELECT rebuild_rollups(account)`, one pass grouped by
+-- day instead of a fold per COPY batch. It then owns what the triggers would have written on
+-- the rows themselves: the sessions' funnel flags, the logs' previous_entry_at and the logs'
+-- technician and client. The server's role cannot defer: its writes always fold as they go.
+CREATE FUNCTION rollups_deferred() RETURNS boolean LANGUAGE sql STABLE AS $fn$
+    SELECT current_setting('flowpilot.defer_rollups', true) = 'on'
+       AND current_user <> 'flowpilot_app'
+$fn$;
+
+CREATE OR REPLACE FUNCTION psa_activity_logs_owner() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+    IF rollups_deferred() THEN
+        RETURN NEW;
+    END IF;
+    SELECT s.user_id, s.client_id INTO NEW.user_id, NEW.client_id
+    FROM ai_sessions s
+    WHERE s.account_id = NEW.account_id AND s.id = NEW.session_id;
+    IF NOT FOUND THEN
+        NEW.user_id := NULL;
+        NEW.client_id := NULL;
+    END IF;
+    RETURN NEW;
+END
+$fn$;
 
 -- The funnel flags of the sessions whose logs changed (only those that differ).
 CREATE FUNCTION funnel_flags_statement(changes text) RETURNS text LANGUAGE sql IMMUTABLE AS $fn$
@@ -58,7 +86,13 @@ BEGIN
 
         EXECUTE format('CREATE OR REPLACE FUNCTION %I() RETURNS trigger LANGUAGE plpgsql %s AS %L',
             'ai_sessions_rollup_' || lower(op), probes,
-            format('BEGIN %s; RETURN NULL; END', session_rollup_statement(changes)));
+            format('BEGIN
+                        IF rollups_deferred() THEN
+                            RETURN NULL;
+                        END IF;
+                        %s;
+                        RETURN NULL;
+                    END', session_rollup_statement(changes)));
         EXECUTE format('DROP TRIGGER IF EXISTS %I ON ai_sessions', 'ai_sessions_rollup_' || lower(op));
         EXECUTE format('CREATE TRIGGER %I AFTER %s ON ai_sessions REFERENCING %s
                         FOR EACH STATEMENT EXECUTE FUNCTION %I()',
@@ -70,6 +104,9 @@ BEGIN
         EXECUTE format('CREATE OR REPLACE FUNCTION %I() RETURNS trigger LANGUAGE plpgsql %s AS %L',
             'psa_activity_logs_rollup_' || lower(op), probes,
             format('BEGIN
+                        IF rollups_deferred() THEN
+                            RETURN NULL;
+                        END IF;
                         PERFORM FROM %s LIMIT 1;
                         IF NOT FOUND THEN
                             RETURN NULL;

@@ -60,3 +60,55 @@ async fn the_demo_accounts_have_4_to_9_technicians_sharing_the_sessions_unevenly
     .unwrap();
     assert_eq!(technicians, again, "no technician left behind without an account");
 }
+
+/// The seed writes in bulk with the rollup triggers deferred and folds each account once: its
+/// rows carry what the triggers would have set (funnel flags, the logs' technician, client and
+/// previous entry), its rollups equal a rebuild, and the next ordinary writes fold as before.
+#[sqlx::test]
+async fn a_seeded_account_is_what_the_triggers_would_have_written(pool: PgPool) {
+    let options =
+        seed::SeedOptions { accounts: 1, sessions_per_account: 4_000, days: 30, rng_seed: 7 };
+    seed::seed_sized(&pool, &options).await.unwrap();
+    let wrong: (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM psa_activity_logs l
+                 LEFT JOIN ai_sessions s ON s.account_id = l.account_id AND s.id = l.session_id
+                 WHERE (l.user_id, l.client_id) IS DISTINCT FROM (s.user_id, s.client_id)),
+                (SELECT count(*) FROM (
+                     SELECT previous_entry_at,
+                            lag(created_at) OVER (PARTITION BY account_id, session_id
+                                                  ORDER BY created_at, id) AS expected
+                     FROM psa_activity_logs WHERE activity_type = 'time_entry_posted') e
+                 WHERE previous_entry_at IS DISTINCT FROM expected),
+                (SELECT count(*) FROM ai_sessions s
+                 WHERE (s.note_pushed, s.time_entry_pushed) IS DISTINCT FROM (
+                     EXISTS (SELECT FROM psa_activity_logs l WHERE l.account_id = s.account_id
+                             AND l.session_id = s.id AND l.activity_type = 'note_posted'),
+                     EXISTS (SELECT FROM psa_activity_logs l WHERE l.account_id = s.account_id
+                             AND l.session_id = s.id AND l.activity_type = 'time_entry_posted'))),
+                (SELECT count(*) FROM psa_activity_logs WHERE user_id IS NOT NULL)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(wrong.0, 0, "logs whose technician or client is not their session's");
+    assert_eq!(wrong.1, 0, "time entries with a wrong previous entry");
+    assert_eq!(wrong.2, 0, "sessions whose funnel flags are not their logs'");
+    assert!(wrong.3 > 1_000, "logs with a technician: {}", wrong.3);
+
+    let account: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM accounts").fetch_one(&pool).await.unwrap();
+    let rows = crate::rollups::assert_rollups_equal_a_rebuild(&pool, account, "seeded").await;
+    assert!(rows > 100, "{rows}");
+    // The deferral ended with the seed's transaction: these fold as they are written.
+    sqlx::raw_sql(
+        "UPDATE ai_sessions SET status = 'escalated' WHERE status = 'active';
+         INSERT INTO psa_activity_logs (account_id, session_id, activity_type, hours_logged)
+         SELECT account_id, id, 'time_entry_posted', 1.25 FROM ai_sessions
+         WHERE psa_ticket_id IS NOT NULL ORDER BY id LIMIT 100;
+         DELETE FROM ai_sessions WHERE id IN (SELECT id FROM ai_sessions ORDER BY id LIMIT 50);",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    crate::rollups::assert_rollups_equal_a_rebuild(&pool, account, "written after the seed").await;
+}

@@ -23,7 +23,7 @@ pub async fn flush(
     copy_csv(
         conn,
         "COPY psa_activity_logs (account_id, id, session_id, activity_type, hours_logged,
-                                 psa_ticket_id, created_at)
+                                 psa_ticket_id, created_at, user_id, client_id)
          FROM STDIN (FORMAT csv)",
         logs_csv,
     )

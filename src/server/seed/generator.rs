@@ -114,8 +114,8 @@ pub fn generate_session(
     }
 }
 
-/// What was logged for a session: its row carries the funnel flags, so the logs' trigger has
-/// no session to update.
+/// What was logged for a session: its row carries the funnel flags the logs' trigger would
+/// have set (the seed defers the triggers).
 #[derive(Clone, Copy)]
 pub struct Pushed {
     pub logs: u64,
@@ -127,8 +127,7 @@ impl GeneratedSession {
     pub fn write_csv(
         &self,
         account_id: Uuid,
-        technician_id: Uuid,
-        client_id: Option<Uuid>,
+        (technician_id, client_id): (Uuid, Option<Uuid>),
         pushed: Pushed,
         out: &mut String,
     ) {
@@ -151,11 +150,13 @@ impl GeneratedSession {
     }
 
     /// Notes for most linked sessions (some get two), time entries for most finished ones,
-    /// a status update for some resolved ones.
+    /// a status update for some resolved ones. Each log carries its session's technician and
+    /// client, and no previous entry: a session has at most one time entry here.
     pub fn write_logs_csv(
         &self,
         rng: &mut ChaCha8Rng,
         account_id: Uuid,
+        (technician_id, client_id): (Uuid, Option<Uuid>),
         now: DateTime<Utc>,
         out: &mut String,
     ) -> Pushed {
@@ -182,11 +183,12 @@ impl GeneratedSession {
         for (kind, hours, created_at) in &rows {
             let _ = writeln!(
                 out,
-                "{account_id},{},{},{kind},{},{ticket},{}",
+                "{account_id},{},{},{kind},{},{ticket},{},{technician_id},{}",
                 random_uuid(rng),
                 self.id,
                 hours.map(|h| h.to_string()).unwrap_or_default(),
-                created_at.to_rfc3339()
+                created_at.to_rfc3339(),
+                client_id.map(|c| c.to_string()).unwrap_or_default(),
             );
         }
         Pushed {

@@ -158,7 +158,10 @@ async fn seed_account(
     now: DateTime<Utc>,
 ) -> Result<u64, AppError> {
     let mut rng = ChaCha8Rng::seed_from_u64(spec.rng_seed);
-    // The account's users first (a user outlives its account), then the account.
+    // The account's users first (a user outlives its account), then the account. It goes
+    // whole, rollups and all (ON DELETE CASCADE), so its rows' triggers are deferred: they
+    // would only fold changes into rollups about to be deleted.
+    defer_rollups(conn, true).await?;
     sqlx::query("DELETE FROM users WHERE account_id IN (SELECT id FROM accounts WHERE name = $1)")
         .bind(&spec.name)
         .execute(&mut *conn)
@@ -167,6 +170,8 @@ async fn seed_account(
         .bind(&spec.name)
         .execute(&mut *conn)
         .await?;
+    // Users of these addresses may be another account's: their sessions fold as usual.
+    defer_rollups(conn, false).await?;
     sqlx::query("DELETE FROM users WHERE lower(email) IN (lower($1), lower($2))")
         .bind(&spec.admin_email)
         .bind(&spec.technician_email)
@@ -198,6 +203,9 @@ async fn seed_account(
         .await?;
     }
 
+    // The sessions and logs below fold into the rollups once, at the end: the rows carry what
+    // the triggers would have set on them.
+    defer_rollups(conn, true).await?;
     let flows = insert_categories_and_flows(conn, &mut rng, account_id, now).await?;
     let mut clients = insert_clients(conn, spec.rng_seed, account_id).await?;
     let mut technicians =
@@ -211,9 +219,12 @@ async fn seed_account(
     let mut pending = 0usize;
     for n in 0..spec.sessions {
         let session = generate_session(&mut rng, spec, &flows, total_weight, now, n);
-        let pushed = session.write_logs_csv(&mut rng, account_id, now, &mut logs_csv);
+        // The technician and client come from generators of their own: drawn here, before the
+        // logs that carry them, every value is what it was when they were drawn after.
         let client = (!clients.rng.gen_bool(NO_CLIENT_SHARE)).then(|| clients.pick());
-        session.write_csv(account_id, technicians.pick(), client, pushed, &mut sessions_csv);
+        let owner = (technicians.pick(), client);
+        let pushed = session.write_logs_csv(&mut rng, account_id, owner, now, &mut logs_csv);
+        session.write_csv(account_id, owner, pushed, &mut sessions_csv);
         logs_written += pushed.logs;
         pending += 1;
         if pending == copy::SESSIONS_PER_COPY {
@@ -222,8 +233,20 @@ async fn seed_account(
         }
     }
     copy::flush(conn, &mut sessions_csv, &mut logs_csv).await?;
+    sqlx::query("SELECT rebuild_rollups($1)").bind(account_id).execute(&mut *conn).await?;
     refresh_flow_counters(conn, account_id).await?;
     Ok(logs_written)
+}
+
+/// Defers the rollup triggers for the rest of the transaction, or ends that (the migration
+/// 20261130000001: a bulk writer folds its rows once and sets what the triggers would have
+/// set on them).
+async fn defer_rollups(conn: &mut PgConnection, defer: bool) -> Result<(), AppError> {
+    sqlx::query("SELECT set_config('flowpilot.defer_rollups', $1, true)")
+        .bind(if defer { "on" } else { "off" })
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// How sessions spread over an account's clients or technicians: the n-th busiest with weight
