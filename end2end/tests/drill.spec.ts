@@ -89,7 +89,7 @@ test('a drilled list and a tab leave as CSV files that say what they hold', asyn
   const shown = Number(await total(page).textContent());
   const [download] = await Promise.all([
     page.waitForEvent('download'),
-    page.getByRole('link', { name: 'Export these sessions as CSV' }).click(),
+    page.getByRole('link', { name: 'Export CSV of these sessions' }).click(),
   ]);
   expect(download.suggestedFilename()).toBe(`northwind-msp_sessions_${range.from}_${range.to}.csv`);
   const text = fs.readFileSync((await download.path())!, 'utf8');
@@ -102,7 +102,7 @@ test('a drilled list and a tab leave as CSV files that say what they hold', asyn
   const coverage = await dataOf(page, 'coverage', range);
   const [table] = await Promise.all([
     page.waitForEvent('download'),
-    page.getByRole('link', { name: 'Export the coverage table as CSV' }).click(),
+    page.getByRole('link', { name: 'Export CSV of the coverage table' }).click(),
   ]);
   expect(table.suggestedFilename()).toBe(`northwind-msp_coverage_${range.from}_${range.to}.csv`);
   const rows = fs.readFileSync((await table.path())!, 'utf8').trimEnd().split('\r\n');
