@@ -15,10 +15,12 @@ use leptos_router::{
     path, SsrMode,
 };
 
-/// The HTML document around the app. ECharts comes from our own assets, before the hydration
-/// script so that charts can draw as soon as the page hydrates; it and the stylesheet by names
-/// that change with their content (`server::assets`). On the server it also sets the page's
-/// Content-Security-Policy, whose nonce Leptos puts on its scripts.
+/// The HTML document around the app. ECharts comes from our own assets, named by a `<meta>`
+/// the first chart of a page reads to load it (`components::chart`): tabs without a chart never
+/// download it, and those with one after their first paint (SPEC §12). It and the stylesheet go
+/// by names that change with their content (`server::assets`). On the server it also sets the
+/// page's Content-Security-Policy, whose nonce Leptos puts on its scripts (the bundle is ours,
+/// allowed by `'self'`).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::server::headers::set_page_policy();
@@ -34,7 +36,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HashedStylesheet options=options.clone() id="leptos" />
-                <script src=echarts defer></script>
+                <meta name=crate::routes::ECHARTS_META content=echarts />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

@@ -19,6 +19,9 @@ pub const API_DOCS: &str = "/api/docs";
 
 /// The ECharts bundle the pages load (`npm run build:echarts` writes it into `public/`).
 pub const ECHARTS_BUNDLE: &str = "/vendor/echarts.min.js";
+/// The `<meta name>` by which the page names the bundle's URL (with its fingerprint) for the
+/// first chart to load (`components::chart`).
+pub const ECHARTS_META: &str = "flowpilot-echarts";
 
 pub const API_LOGIN: &str = "/api/v1/auth/login";
 pub const API_LOGOUT: &str = "/api/v1/auth/logout";

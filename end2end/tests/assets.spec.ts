@@ -10,7 +10,7 @@ test('static assets have content-hashed names, a year of cache and precompressed
 }) => {
   const html = await (await request.get('/login')).text();
   const names = [
-    ...html.matchAll(/(?:href|src)="(\/(?:pkg|vendor)\/[^"]+)"/g),
+    ...html.matchAll(/(?:href|src|content)="(\/(?:pkg|vendor)\/[^"]+)"/g),
   ].map((m) => m[1].replaceAll('&amp;', '&'));
   const wasm = names.find((n) => /^\/pkg\/flowpilot-analytics\.[\w-]+\.wasm$/.test(n));
   const js = names.find((n) => /^\/pkg\/flowpilot-analytics\.[\w-]+\.js$/.test(n));

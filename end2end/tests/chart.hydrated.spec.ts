@@ -35,3 +35,25 @@ test('a click over a day of the trend chart lists that day’s sessions', async 
   await chart.click({ position: { x: 4, y: 4 } });
   await expect(page).toHaveURL(/\/analytics\?/);
 });
+
+// ECharts is loaded by the first chart a page draws (SPEC §12): a tab without a chart never
+// downloads it, and moving to a tab with one in the browser loads it once and draws.
+test('ECharts is downloaded only when a tab has a chart to draw', async ({ page }) => {
+  const bundles: string[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/vendor/echarts.min.js') bundles.push(request.url());
+  });
+  await signIn(page, NORTHWIND_ADMIN);
+  await page.goto('/analytics/coverage');
+  await hydrated(page);
+  await expect(page.locator('table').first()).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  expect(bundles, 'Coverage has no chart').toEqual([]);
+
+  await page.getByRole('link', { name: 'Overview', exact: true }).click();
+  await expect(page.locator('#overview-trend-chart canvas')).toHaveCount(1);
+  await page.getByRole('link', { name: 'PSA', exact: true }).click();
+  await expect(page.locator('#psa-trend-chart canvas')).toHaveCount(1);
+  expect(bundles, 'one download for both charts').toHaveLength(1);
+  expect(bundles[0]).toMatch(/\/vendor\/echarts\.min\.js\?v=[0-9a-f]{16}$/);
+});

@@ -92,7 +92,7 @@ async fn hashed_files_are_kept_a_year_and_the_rest_revalidate(pool: PgPool) {
     assert_eq!(page.status, 200, "{}", page.body);
     let src = page
         .body
-        .split("src=\"/vendor/echarts.min.js?v=")
+        .split("content=\"/vendor/echarts.min.js?v=")
         .nth(1)
         .and_then(|rest| rest.split('"').next())
         .unwrap_or_else(|| panic!("no fingerprinted ECharts in the page"))

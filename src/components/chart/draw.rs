@@ -1,5 +1,5 @@
 //! Chart options for ECharts, built with `charming` and drawn with its `WasmRenderer` (which
-//! calls the global `echarts` loaded by the shell).
+//! calls the global `echarts`, loaded by [`with_echarts`] when the first chart needs it).
 
 use super::ChartSpec;
 use crate::model::{OverviewDay, PsaDailyTrend};
@@ -25,6 +25,41 @@ const RESOLVED: &str = "#34d399";
 const ESCALATED: &str = "#f43f5e";
 const GRID_LINE: &str = "#1e293b";
 const LABEL: &str = "#94a3b8";
+
+/// The id of the `<script>` that loads the bundle, once per page.
+const BUNDLE_SCRIPT: &str = "echarts-bundle";
+
+/// Runs `then` once ECharts is there: at once when it is, else when the bundle has loaded. The
+/// first chart of a page asks for it (after the page was painted and hydrated); later charts
+/// wait on the same script. Tabs without a chart never download it (SPEC §12).
+pub fn with_echarts(then: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else { return };
+    if Reflect::get(&window, &JsValue::from_str("echarts")).is_ok_and(|e| !e.is_undefined()) {
+        then();
+        return;
+    }
+    let Some(document) = window.document() else { return };
+    let script = match document.get_element_by_id(BUNDLE_SCRIPT) {
+        Some(script) => script,
+        None => {
+            let meta =
+                document.query_selector(&format!("meta[name=\"{}\"]", crate::routes::ECHARTS_META));
+            let src = meta.ok().flatten().and_then(|meta| meta.get_attribute("content"));
+            let (Some(src), Ok(script), Ok(Some(head))) =
+                (src, document.create_element("script"), document.query_selector("head"))
+            else {
+                leptos::logging::error!("the page names no ECharts bundle");
+                return;
+            };
+            script.set_id(BUNDLE_SCRIPT);
+            let _ = script.set_attribute("src", &src);
+            let _ = head.append_child(&script);
+            script
+        }
+    };
+    let loaded = Closure::once_into_js(then);
+    let _ = script.add_event_listener_with_callback("load", loaded.unchecked_ref());
+}
 
 /// What a click on the plot does with the day (the category's index) under it.
 pub type OnDay = Rc<dyn Fn(usize)>;

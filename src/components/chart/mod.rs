@@ -1,4 +1,5 @@
-//! A box that an ECharts chart (built with `charming`) draws into after hydration. Effects do
+//! A box that an ECharts chart (built with `charming`) draws into after hydration, loading
+//! ECharts first if the page has not yet. Effects do
 //! not run on the server, so the SSR HTML carries only the box; each chart's data is also
 //! rendered as a table beside it, so nothing depends on the drawing. The drawing itself
 //! (`draw`) exists only in the browser build. With `hrefs` (one per day), a click anywhere
@@ -48,7 +49,7 @@ pub fn Chart(
         };
         let drawing = StoredValue::new_local((spec, std::rc::Rc::new(go) as draw::OnDay));
         let redraw = move |element: web_sys::Element| {
-            drawing.with_value(|(spec, go)| draw::draw(&element, spec, go.clone()));
+            draw::with_echarts(move || draw_when_mounted(element, drawing, 0));
         };
         Effect::new(move |_| {
             if let Some(element) = node.get() {
@@ -65,4 +66,24 @@ pub fn Chart(
     #[cfg(not(feature = "hydrate"))]
     let _ = (spec, hrefs);
     view! { <div id=id node_ref=node role="img" aria-label=label class=class></div> }
+}
+
+/// Draws into `element` once it is in the document. The router builds a tab's view before it
+/// inserts it, so a chart may be ready to draw while its box is still detached: it is looked at
+/// again each frame, for up to about ten seconds. A chart whose component is gone meanwhile (a
+/// period change replaced it) is not drawn.
+#[cfg(feature = "hydrate")]
+fn draw_when_mounted(
+    element: web_sys::Element,
+    drawing: StoredValue<(ChartSpec, draw::OnDay), LocalStorage>,
+    frames: u32,
+) {
+    if drawing.is_disposed() {
+        return;
+    }
+    if element.is_connected() {
+        drawing.try_with_value(|(spec, go)| draw::draw(&element, spec, go.clone()));
+    } else if frames < 600 {
+        request_animation_frame(move || draw_when_mounted(element, drawing, frames + 1));
+    }
 }
