@@ -158,6 +158,10 @@ async fn seed_account(
     now: DateTime<Utc>,
 ) -> Result<u64, AppError> {
     let mut rng = ChaCha8Rng::seed_from_u64(spec.rng_seed);
+    // The operator's bulk load, not a request: its COPYs and its fold take as long as the
+    // account is large (the fold of 1M sessions, tens of seconds), beyond the connection's
+    // statement timeout.
+    sqlx::query("SET LOCAL statement_timeout = 0").execute(&mut *conn).await?;
     // The account's users first (a user outlives its account), then the account. It goes
     // whole, rollups and all (ON DELETE CASCADE), so its rows' triggers are deferred: they
     // would only fold changes into rollups about to be deleted.
