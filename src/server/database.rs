@@ -38,19 +38,6 @@ const READY_TIMEOUT: Duration = Duration::from_millis(750);
 /// held to row-level security (migration 20261129000003, [`super::tenant`]).
 pub const APP_ROLE: &str = "flowpilot_app";
 
-/// The daily rollup tables the triggers keep and `rebuild_rollups` recomputes (the migrations
-/// `…_daily_rollups.sql` and `…_filter_rollups.sql`): what a check of the rollups against a
-/// rebuild compares.
-pub const ROLLUP_TABLES: [&str; 7] = [
-    "session_day_rollups",
-    "flow_day_rollups",
-    "time_entry_day_rollups",
-    "session_dim_day_rollups",
-    "flow_dim_day_rollups",
-    "time_entry_dim_day_rollups",
-    "owner_day_rollups",
-];
-
 /// The owner's connection options (migrations, the CLI, the seed): `statement_timeout` and
 /// `idle_in_transaction_session_timeout` set at connection start-up (no extra round trip).
 pub fn connect_options(config: &AppConfig) -> Result<PgConnectOptions, String> {

@@ -23,6 +23,7 @@ pub mod queries;
 pub mod rate_limit;
 pub mod reactive_owner;
 pub mod request_id;
+pub mod rollup_check;
 pub mod router;
 pub mod secret_box;
 pub mod seed;

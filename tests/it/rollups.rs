@@ -6,8 +6,9 @@
 use flowpilot_analytics::{
     model::{Filters, ViewParams},
     server::{
-        database::{APP_ROLE, ROLLUP_TABLES},
+        database::APP_ROLE,
         queries::{reference, resolve},
+        rollup_check,
     },
 };
 use serde_json::Value;
@@ -106,20 +107,9 @@ async fn answer(
     until: &str,
     filters: Filters,
 ) -> Vec<Value> {
-    answer_for(pool, ACCOUNT, sql, since, until, filters).await
-}
-
-async fn answer_for(
-    pool: &PgPool,
-    account: Uuid,
-    sql: &str,
-    since: &str,
-    until: &str,
-    filters: Filters,
-) -> Vec<Value> {
     let json: String =
         sqlx::query_scalar(&format!("SELECT coalesce(json_agg(q), '[]')::text FROM ({sql}) q"))
-            .bind(account)
+            .bind(ACCOUNT)
             .bind(since.parse::<chrono::DateTime<chrono::Utc>>().unwrap())
             .bind(until.parse::<chrono::DateTime<chrono::Utc>>().unwrap())
             .bind(filters.technician)
@@ -128,43 +118,18 @@ async fn answer_for(
             .await
             .unwrap_or_else(|e| panic!("{e}\n{sql}"));
     let Value::Array(mut rows) = serde_json::from_str(&json).unwrap() else { panic!("{json}") };
-    // Sorted by the row without its numbers: float noise (sums in another order land either
-    // side of any rounding, 2 or 1.9999999999999998) cannot reorder rows, and every statement's
-    // rows differ in a key that is not a number (a day, a domain, a flow, an id).
-    rows.sort_by_cached_key(|row| without_numbers(row).to_string());
+    // Float noise (sums in another order land either side of any rounding, 2 or
+    // 1.9999999999999998) cannot reorder rows.
+    rollup_check::sort(&mut rows);
     rows
-}
-
-fn without_numbers(value: &Value) -> Value {
-    match value {
-        Value::Number(_) => Value::Null,
-        Value::Object(map) => {
-            Value::Object(map.iter().map(|(k, v)| (k.clone(), without_numbers(v))).collect())
-        }
-        other => other.clone(),
-    }
-}
-
-/// Equal, numbers to within 1e-9 (sums of floats in another order differ in the last bits).
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
-            (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0)
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same(v, w))
-        }
-        _ => a == b,
-    }
 }
 
 fn assert_same(ours: Vec<Value>, expected: Vec<Value>, context: &str) {
     let (ours, expected) = (Value::Array(ours), Value::Array(expected));
-    assert!(same(&ours, &expected), "{context}\nours:     {ours}\nexpected: {expected}");
+    assert!(
+        rollup_check::same(&ours, &expected),
+        "{context}\nours:     {ours}\nexpected: {expected}"
+    );
 }
 
 /// Window ends on a plain afternoon, exactly at and a second around local midnight, and
@@ -269,39 +234,12 @@ pub(crate) async fn assert_rollups_equal_a_rebuild(
     account: Uuid,
     context: &str,
 ) -> usize {
-    let kept = rollup_rows(pool, account).await;
+    let mut conn = pool.acquire().await.unwrap();
+    let kept = rollup_check::rows(&mut conn, account).await.unwrap();
     let count = kept.len();
-    sqlx::query("SELECT rebuild_rollups($1)").bind(account).execute(pool).await.unwrap();
-    assert_same(kept, rollup_rows(pool, account).await, context);
+    sqlx::query("SELECT rebuild_rollups($1)").bind(account).execute(&mut *conn).await.unwrap();
+    assert_same(kept, rollup_check::rows(&mut conn, account).await.unwrap(), context);
     count
-}
-
-/// The rollup tables' rows that count anything (rows left at zero by updates and deletes are
-/// kept, a rebuild has none), sorted.
-async fn rollup_rows(pool: &PgPool, account: Uuid) -> Vec<Value> {
-    let mut rows = Vec::new();
-    for table in ROLLUP_TABLES {
-        rows.extend(
-            answer_for(
-                pool,
-                account,
-                // `answer` binds a window and filters; here they only have to be valid.
-                &format!(
-                    "SELECT '{table}' AS rollup, r.* FROM {table} r
-                     WHERE account_id = $1 AND $2::timestamptz < $3::timestamptz
-                       AND $4::uuid IS NULL AND $5::uuid IS NULL
-                       AND EXISTS (SELECT 1 FROM jsonb_each(to_jsonb(r)) e
-                                   WHERE jsonb_typeof(e.value) = 'number'
-                                     AND abs(e.value::text::float8) > 1e-9)"
-                ),
-                "2000-01-01T00:00:00Z",
-                "2100-01-01T00:00:00Z",
-                Filters::default(),
-            )
-            .await,
-        );
-    }
-    rows
 }
 
 /// Every kind of write the rollups must follow, in bulk and one by one.
@@ -362,15 +300,11 @@ async fn every_kind_of_write_keeps_the_rollups_equal_to_a_rebuild(pool: PgPool) 
     generate(&pool).await;
     sqlx::raw_sql(WRITES).execute(&pool).await.unwrap();
     // Every log carries its session's technician and client (none once the session is gone).
-    let stale: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM psa_activity_logs l
-         LEFT JOIN ai_sessions s ON s.account_id = l.account_id AND s.id = l.session_id
-         WHERE (l.user_id, l.client_id) IS DISTINCT FROM (s.user_id, s.client_id)",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    assert_eq!(stale, 0, "logs whose technician or client is not their session's");
+    assert_eq!(
+        logs_not_owned_by_their_session(&pool).await,
+        0,
+        "logs whose technician or client is not their session's"
+    );
 
     let kept = assert_rollups_equal_a_rebuild(&pool, ACCOUNT, "kept by the triggers").await;
     assert!(kept > 300, "{kept}");
@@ -399,18 +333,35 @@ async fn the_triggers_keep_the_rollups_when_the_servers_role_writes(pool: PgPool
 #[sqlx::test]
 async fn time_entries_know_their_sessions_previous_entry_whatever_the_insert_order(pool: PgPool) {
     generate(&pool).await;
-    let wrong: i64 = sqlx::query_scalar(
+    assert_eq!(time_entries_with_a_wrong_previous_entry(&pool).await, 0);
+}
+
+/// Logs whose technician and client are not their session's (none, once the session is gone).
+pub(crate) async fn logs_not_owned_by_their_session(pool: &PgPool) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM psa_activity_logs l
+         LEFT JOIN ai_sessions s ON s.account_id = l.account_id AND s.id = l.session_id
+         WHERE (l.user_id, l.client_id) IS DISTINCT FROM (s.user_id, s.client_id)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+/// Time entries whose previous_entry_at is not their session's entry before them.
+pub(crate) async fn time_entries_with_a_wrong_previous_entry(pool: &PgPool) -> i64 {
+    sqlx::query_scalar(
         "SELECT count(*) FROM (
              SELECT previous_entry_at,
-                    lag(created_at) OVER (PARTITION BY session_id ORDER BY created_at, id) AS expected
+                    lag(created_at) OVER (PARTITION BY account_id, session_id
+                                          ORDER BY created_at, id) AS expected
              FROM psa_activity_logs
              WHERE activity_type = 'time_entry_posted' AND session_id IS NOT NULL) e
          WHERE previous_entry_at IS DISTINCT FROM expected",
     )
-    .fetch_one(&pool)
+    .fetch_one(pool)
     .await
-    .unwrap();
-    assert_eq!(wrong, 0);
+    .unwrap()
 }
 
 /// The rollup triggers hold their statements as static SQL, which PostgreSQL plans once per

@@ -12,7 +12,7 @@ use axum::{
 };
 use flowpilot_analytics::{
     error::AppError,
-    server::{api_keys, config::AppConfig, database::ROLLUP_TABLES, psa::connection},
+    server::{api_keys, config::AppConfig, psa::connection, rollup_check},
 };
 use serde_json::{json, Value};
 use sqlx::PgPool;
@@ -172,62 +172,15 @@ async fn send(
     }
 }
 
-/// The rollup rows of `account` that count anything, each as JSON with its table's name.
-async fn rollup_rows(conn: &mut sqlx::PgConnection, account: Uuid) -> Result<Vec<Value>, AppError> {
-    let mut rows = Vec::new();
-    for table in ROLLUP_TABLES {
-        let found: Vec<(Value,)> = sqlx::query_as(&format!(
-            "SELECT to_jsonb(r) || jsonb_build_object('rollup', '{table}') FROM {table} r
-             WHERE account_id = $1
-               AND EXISTS (SELECT 1 FROM jsonb_each(to_jsonb(r)) e
-                           WHERE jsonb_typeof(e.value) = 'number'
-                             AND abs(e.value::text::float8) > 1e-9)"
-        ))
-        .bind(account)
-        .fetch_all(&mut *conn)
-        .await?;
-        rows.extend(found.into_iter().map(|(row,)| row));
-    }
-    // By the row without its numbers (keys: table, day, domain, ids), so float noise cannot
-    // reorder rows.
-    let key = |row: &Value| -> String {
-        let mut key = row.clone();
-        if let Some(fields) = key.as_object_mut() {
-            fields.retain(|_, value| !value.is_number());
-        }
-        key.to_string()
-    };
-    rows.sort_by_cached_key(key);
-    Ok(rows)
-}
-
-/// Equal but for float noise: sums added up row by row differ from a rebuild's in the last
-/// bits of a double (7.199999999999999 against 7.2), which no reader shows.
-fn same(ours: &Value, rebuilt: &Value) -> bool {
-    match (ours, rebuilt) {
-        (Value::Number(a), Value::Number(b)) => {
-            let (a, b) = (a.as_f64().unwrap_or(f64::NAN), b.as_f64().unwrap_or(f64::NAN));
-            (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
-        }
-        (Value::Object(a), Value::Object(b)) => {
-            a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| same(v, w)))
-        }
-        (Value::Array(a), Value::Array(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|(v, w)| same(v, w))
-        }
-        (a, b) => a == b,
-    }
-}
-
 /// The rollups of `account` against a rebuild, in a transaction that is rolled back: true
 /// when every row that counts anything is the same (floats to within their noise).
 async fn rollups_exact(pool: &PgPool, account: Uuid) -> Result<bool, AppError> {
     let mut tx = pool.begin().await?;
-    let kept = rollup_rows(&mut tx, account).await?;
+    let kept = rollup_check::rows(&mut tx, account).await?;
     sqlx::query("SELECT rebuild_rollups($1)").bind(account).execute(&mut *tx).await?;
-    let rebuilt = rollup_rows(&mut tx, account).await?;
+    let rebuilt = rollup_check::rows(&mut tx, account).await?;
     tx.rollback().await?;
-    Ok(!kept.is_empty() && same(&Value::Array(kept), &Value::Array(rebuilt)))
+    Ok(!kept.is_empty() && rollup_check::same(&Value::Array(kept), &Value::Array(rebuilt)))
 }
 
 /// Drives the server at `server` for `seconds` with `workers` clients; the report's section.
@@ -313,26 +266,4 @@ pub async fn run(
         writeln!(report, "\n- a failed {}: {status} {body}", EVENTS[*event].0).ok();
     }
     Ok(report)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::same;
-    use serde_json::json;
-
-    #[test]
-    fn float_noise_is_the_same_and_a_real_difference_is_not() {
-        let kept =
-            json!([{"day": "2026-11-30", "sessions": 9, "confidence_sum": 7.199999999999999}]);
-        let rebuilt = json!([{"day": "2026-11-30", "sessions": 9, "confidence_sum": 7.2}]);
-        assert!(same(&kept, &rebuilt));
-        for off in [
-            json!([{"day": "2026-11-30", "sessions": 10, "confidence_sum": 7.2}]),
-            json!([{"day": "2026-11-30", "sessions": 9, "confidence_sum": 7.3}]),
-            json!([{"day": "2026-11-29", "sessions": 9, "confidence_sum": 7.2}]),
-            json!([]),
-        ] {
-            assert!(!same(&kept, &off), "{off}");
-        }
-    }
 }
