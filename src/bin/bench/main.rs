@@ -68,6 +68,10 @@ struct BenchOptions {
     /// Ingest load: how long to drive it.
     #[arg(long, default_value_t = 30)]
     seconds: u64,
+    /// Measure only these parts, for a quick look (with --skip-seed, on data already there):
+    /// sources, windows, filters, drill, csv. All of them when not given.
+    #[arg(long, value_delimiter = ',', value_parser = ["sources", "windows", "filters", "drill", "csv"])]
+    only: Vec<String>,
     /// Append the Markdown section to this file (it is printed either way).
     #[arg(long)]
     report: Option<std::path::PathBuf>,
@@ -161,6 +165,7 @@ async fn measure(
     options: &BenchOptions,
 ) -> Result<String, AppError> {
     let mut report = String::new();
+    let wants = |part: &str| options.only.is_empty() || options.only.iter().any(|o| o == part);
     let total_sessions = u64::from(options.accounts) * options.sessions_per_account;
     if !options.skip_seed {
         let seeded = seed::seed_sized(pool, &seed_options(options)).await?;
@@ -168,7 +173,9 @@ async fn measure(
     }
     let started = Instant::now();
     sqlx::raw_sql("VACUUM ANALYZE").execute(pool).await?;
-    baseline::build_copy(pool).await?;
+    if wants("sources") {
+        baseline::build_copy(pool).await?;
+    }
     writeln!(
         report,
         "VACUUM ANALYZE and the baseline copy: {:.1} s.\n",
@@ -219,6 +226,58 @@ async fn measure(
         auth::create_session(pool, admin).await?
     );
 
+    if wants("sources") {
+        let run = Sources {
+            pool,
+            config,
+            options,
+            app: &app,
+            cookie: &cookie,
+            app_pool: &app_pool,
+            baseline_pool: &baseline_pool,
+            account,
+        };
+        sources(&mut report, run).await?;
+    }
+    if wants("windows") {
+        windows_and_comparison(&mut report, &app, &cookie, pool, account, options).await?;
+    }
+    if wants("filters") {
+        filters(&mut report, &app, &cookie, pool, account, options).await?;
+    }
+    if wants("drill") {
+        drill::drill_down(&mut report, &app, &cookie, pool, account, options.iterations).await?;
+    }
+    if wants("csv") {
+        drill::csv_export(&mut report, &app, &cookie).await?;
+    }
+    sqlx::query("DELETE FROM users WHERE id = $1").bind(admin).execute(pool).await?;
+    baseline_pool.close().await;
+    app_pool.close().await;
+    Ok(format!(
+        "### {} — {} sessions in {} account(s), measured account: {} sessions\n\n{report}",
+        options.label, total_sessions, options.accounts, options.sessions_per_account
+    ))
+}
+
+/// What measuring the data sources reads: the owner's pool, the server's (the app role under
+/// row-level security), the baseline copy's, the router and a signed-in admin of `account`.
+struct Sources<'a> {
+    pool: &'a PgPool,
+    config: &'a AppConfig,
+    options: &'a BenchOptions,
+    app: &'a axum::Router,
+    cookie: &'a str,
+    app_pool: &'a PgPool,
+    baseline_pool: &'a PgPool,
+    account: Uuid,
+}
+
+/// Each data source for each period: its statements as the server runs them (warm, as the app
+/// role, on a fresh connection), through the router as JSON and as a page, what EXPLAIN says
+/// they read, and the original plan's shape beside them.
+async fn sources(report: &mut String, run: Sources<'_>) -> Result<(), AppError> {
+    let Sources { pool, config, options, app, cookie, app_pool, baseline_pool, account } = run;
     writeln!(
         report,
         "| source | period | query p50 | p95 | p99 | as app role p50 | p95 | app role ÷ owner (p50) | fresh connection p50 | endpoint p50 | p95 | p99 | page p50 | page − query | rows read | buffers | baseline p50 | baseline ÷ ours |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
@@ -233,7 +292,7 @@ async fn measure(
             // The same statements as the server runs them: as the app role, bound to the account
             // (row-level security on), against the owner's run above (which bypasses it).
             let app_role = time(options.iterations, || {
-                tenant::scoped(account, ours(&app_pool, source, account, window))
+                tenant::scoped(account, ours(app_pool, source, account, window))
             })
             .await?;
             let fresh = time(options.iterations.min(10), || async {
@@ -248,9 +307,9 @@ async fn measure(
             })
             .await?;
             let path = format!("{}?period={period}", source.api_path());
-            let endpoint = time(options.iterations, || get_ok(&app, &path, &cookie)).await?;
+            let endpoint = time(options.iterations, || get_ok(app, &path, &cookie)).await?;
             let page = format!("{}?period={period}", source.page());
-            let page = time(options.iterations, || get_ok(&app, &page, &cookie)).await?;
+            let page = time(options.iterations, || get_ok(app, &page, &cookie)).await?;
             let (mut rows, mut buffers) = (0.0, 0);
             for sql in queries::statements(source) {
                 let (r, b) = explain(pool, sql, account, window).await?;
@@ -261,9 +320,9 @@ async fn measure(
             let baseline = if options.skip_baseline.iter().any(|s| s == source.name()) {
                 "not run | —".to_owned()
             } else {
-                baseline::run(&baseline_pool, source, account, window).await?;
+                baseline::run(baseline_pool, source, account, window).await?;
                 let times = time(options.baseline_iterations, || {
-                    baseline::run(&baseline_pool, source, account, window)
+                    baseline::run(baseline_pool, source, account, window)
                 })
                 .await?;
                 let base50 = percentile(&times, 50.0);
@@ -308,17 +367,7 @@ async fn measure(
         };
         writeln!(report, "- {}: {:.1}×", source.name(), p(Period::Days90) / p(Period::Days7)).ok();
     }
-    windows_and_comparison(&mut report, &app, &cookie, pool, account, options).await?;
-    filters(&mut report, &app, &cookie, pool, account, options).await?;
-    drill::drill_down(&mut report, &app, &cookie, pool, account, options.iterations).await?;
-    drill::csv_export(&mut report, &app, &cookie).await?;
-    sqlx::query("DELETE FROM users WHERE id = $1").bind(admin).execute(pool).await?;
-    baseline_pool.close().await;
-    app_pool.close().await;
-    Ok(format!(
-        "### {} — {} sessions in {} account(s), measured account: {} sessions\n\n{report}",
-        options.label, total_sessions, options.accounts, options.sessions_per_account
-    ))
+    Ok(())
 }
 
 /// SPEC §7 through the real router: each endpoint for 90 days alone; 30 days compared with the
