@@ -305,6 +305,11 @@ async fn every_kind_of_write_keeps_the_rollups_equal_to_a_rebuild(pool: PgPool) 
         0,
         "logs whose technician or client is not their session's"
     );
+    assert_eq!(
+        sessions_not_matching_their_logs(&pool).await,
+        0,
+        "sessions whose funnel flags or activity count are not their logs'"
+    );
 
     let kept = assert_rollups_equal_a_rebuild(&pool, ACCOUNT, "kept by the triggers").await;
     assert!(kept > 300, "{kept}");
@@ -328,6 +333,11 @@ async fn the_triggers_keep_the_rollups_when_the_servers_role_writes(pool: PgPool
     sqlx::raw_sql(WRITES).execute(&mut conn).await.unwrap();
     let kept = assert_rollups_equal_a_rebuild(&pool, ACCOUNT, "kept under the app role").await;
     assert!(kept > 300, "{kept}");
+    assert_eq!(
+        sessions_not_matching_their_logs(&pool).await,
+        0,
+        "sessions whose funnel flags or activity count are not their logs' (app role)"
+    );
 }
 
 #[sqlx::test]
@@ -342,6 +352,24 @@ pub(crate) async fn logs_not_owned_by_their_session(pool: &PgPool) -> i64 {
         "SELECT count(*) FROM psa_activity_logs l
          LEFT JOIN ai_sessions s ON s.account_id = l.account_id AND s.id = l.session_id
          WHERE (l.user_id, l.client_id) IS DISTINCT FROM (s.user_id, s.client_id)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+/// Sessions whose funnel flags or activity count are not their logs' (what the logs' triggers
+/// keep on the session).
+pub(crate) async fn sessions_not_matching_their_logs(pool: &PgPool) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM ai_sessions s
+         WHERE (s.note_pushed, s.time_entry_pushed, s.psa_activity_count) IS DISTINCT FROM (
+             EXISTS (SELECT FROM psa_activity_logs l WHERE l.account_id = s.account_id
+                     AND l.session_id = s.id AND l.activity_type = 'note_posted'),
+             EXISTS (SELECT FROM psa_activity_logs l WHERE l.account_id = s.account_id
+                     AND l.session_id = s.id AND l.activity_type = 'time_entry_posted'),
+             (SELECT count(*)::int FROM psa_activity_logs l
+              WHERE l.account_id = s.account_id AND l.session_id = s.id))",
     )
     .fetch_one(pool)
     .await

@@ -1,7 +1,7 @@
 -- A session as the sessions list and the session's page show it: when it started (the instant
 -- and the account's wall clock then, for the offset), who ran it, for which client, what it was
 -- about, how it ended, its ticket (with the account's PSA site, for a link) and how many PSA
--- activities it has.
+-- activities it has (kept on the session by the logs' triggers: migration 20261130000002).
 SELECT s.id,
        s.created_at,
        (s.created_at AT TIME ZONE a.timezone)                      AS created_local,
@@ -22,8 +22,7 @@ SELECT s.id,
                                                                    AS minutes_to_resolve,
        s.psa_ticket_id                                             AS ticket,
        pc.site_url                                                 AS psa_site,
-       (SELECT count(*) FROM psa_activity_logs l
-        WHERE l.account_id = s.account_id AND l.session_id = s.id) AS psa_activity_count
+       s.psa_activity_count::int8                                  AS psa_activity_count
 FROM ai_sessions s
 JOIN accounts a ON a.id = s.account_id
 LEFT JOIN users u ON u.id = s.user_id

@@ -15,7 +15,7 @@ pub async fn flush(
         conn,
         "COPY ai_sessions (account_id, id, user_id, problem_domain, status, confidence_tier,
                            confidence, matched_flow_id, psa_ticket_id, created_at, resolved_at,
-                           note_pushed, time_entry_pushed, client_id)
+                           note_pushed, time_entry_pushed, client_id, psa_activity_count)
          FROM STDIN (FORMAT csv)",
         sessions_csv,
     )

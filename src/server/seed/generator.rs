@@ -114,8 +114,8 @@ pub fn generate_session(
     }
 }
 
-/// What was logged for a session: its row carries the funnel flags the logs' trigger would
-/// have set (the seed defers the triggers).
+/// What was logged for a session: its row carries the funnel flags and the activity count the
+/// logs' trigger would have set (the seed defers the triggers).
 #[derive(Clone, Copy)]
 pub struct Pushed {
     pub logs: u64,
@@ -133,7 +133,7 @@ impl GeneratedSession {
     ) {
         let _ = writeln!(
             out,
-            "{account_id},{},{technician_id},{},{},{},{},{},{},{},{},{},{},{}",
+            "{account_id},{},{technician_id},{},{},{},{},{},{},{},{},{},{},{},{}",
             self.id,
             csv_text(self.domain),
             self.status,
@@ -146,6 +146,7 @@ impl GeneratedSession {
             pushed.note,
             pushed.time_entry,
             client_id.map(|c| c.to_string()).unwrap_or_default(),
+            pushed.logs,
         );
     }
 
