@@ -133,7 +133,7 @@ async fn every_number_on_the_tabs_leads_to_as_many_sessions(pool: PgPool) {
 #[sqlx::test]
 async fn every_listed_session_is_one_the_drill_asked_for(pool: PgPool) {
     let (admin, window) = demo(&pool).await;
-    let app = app(pool);
+    let app = app(pool.clone());
     let page =
         get_json(&app, &admin, &format!("{SESSIONS}?{window}&status=escalated&limit=200")).await;
     let rows = page["sessions"].as_array().unwrap();
@@ -176,24 +176,25 @@ async fn every_listed_session_is_one_the_drill_asked_for(pool: PgPool) {
         "status=resolved&tier=guided".to_owned(),
         format!("tier=assisted&domain={domain}"),
         format!("flow={flow}&day={flow_day}"),
+        "status=abandoned".to_owned(),
+        format!("tier=exploratory&day={day}"),
+        format!("day={day}"),
     ] {
-        let mut listed = 0;
-        let mut after = String::new();
-        loop {
-            let page =
-                get_json(&app, &admin, &format!("{SESSIONS}?{window}&{drill}&limit=200{after}"))
-                    .await;
-            listed += page["sessions"].as_array().unwrap().len() as i64;
-            match page["next_cursor"].as_str() {
-                Some(next) => after = format!("&cursor={next}"),
-                None => {
-                    assert_eq!(count(&page["total"]), listed, "{drill}");
-                    break;
-                }
-            }
-        }
+        let listed = assert_total_is_what_the_pages_list(&app, &admin, &format!("{window}&{drill}")).await;
         assert!(listed > 0, "{drill}: the demo has such sessions");
     }
+    // Active sessions (the demo's are a few hours old): the rollups' sessions less those that
+    // ended, over a window to now.
+    let active = assert_total_is_what_the_pages_list(&app, &admin, "period=7d&status=active").await;
+    let still_open: i64 =
+        sqlx::query_scalar(
+            "SELECT count(*) FROM ai_sessions s JOIN accounts a ON a.id = s.account_id
+             WHERE a.name = 'Northwind MSP' AND s.status = 'active'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(active, still_open);
 
     // A day outside the window lists nothing (the window narrowed to the day is empty).
     let before = overview["window"]["from"].as_str().unwrap().parse::<chrono::NaiveDate>();
@@ -201,6 +202,24 @@ async fn every_listed_session_is_one_the_drill_asked_for(pool: PgPool) {
     let page = get_json(&app, &admin, &format!("{SESSIONS}?{window}&day={outside}")).await;
     assert_eq!(page["sessions"].as_array().unwrap().len(), 0, "{page}");
     assert_eq!(count(&page["total"]), 0);
+}
+
+/// Walks every page of the list at `query` (a window and a drill); asserts its total is the
+/// number of rows listed and returns it.
+async fn assert_total_is_what_the_pages_list(app: &axum::Router, admin: &str, query: &str) -> i64 {
+    let mut listed = 0;
+    let mut after = String::new();
+    loop {
+        let page = get_json(app, admin, &format!("{SESSIONS}?{query}&limit=200{after}")).await;
+        listed += page["sessions"].as_array().unwrap().len() as i64;
+        match page["next_cursor"].as_str() {
+            Some(next) => after = format!("&cursor={next}"),
+            None => {
+                assert_eq!(count(&page["total"]), listed, "{query}");
+                return listed;
+            }
+        }
+    }
 }
 
 /// Account A (UTC) with 23 sessions: 5 share one instant (the id breaks the tie), the rest a

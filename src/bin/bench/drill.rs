@@ -64,7 +64,10 @@ pub async fn drill_down(
         ("step=time_entry".to_owned(), "step=time_entry".to_owned()),
         ("a day (45 days ago)".to_owned(), format!("day={day}")),
         ("busiest flow".to_owned(), format!("flow={flow}")),
-        ("status=abandoned (counted)".to_owned(), "status=abandoned".to_owned()),
+        ("status=abandoned".to_owned(), "status=abandoned".to_owned()),
+        ("tier=exploratory".to_owned(), "tier=exploratory".to_owned()),
+        // Two measures at once: no tab links to it, and the rollups do not keep it.
+        ("status=resolved&tier=guided".to_owned(), "status=resolved&tier=guided".to_owned()),
         (
             "busiest domain, busiest technician".to_owned(),
             format!("{domain}&technician={technician}"),

@@ -7,7 +7,7 @@
 , session_facts AS (
     SELECT r.day, r.problem_domain, r.sessions, r.resolved, r.escalated, r.guided, r.matched,
            r.confidence_sum, r.confidence_count, r.resolution_minutes_sum, r.resolution_count,
-           r.linked, r.doc_pushed, r.time_entry_logged
+           r.linked, r.doc_pushed, r.time_entry_logged, r.abandoned, r.assisted, r.exploratory
     FROM session_day_rollups r, bounds b
     WHERE $4::uuid IS NULL AND $5::uuid IS NULL
       AND r.account_id = $1
@@ -16,7 +16,7 @@
     UNION ALL
     SELECT r.day, r.problem_domain, r.sessions, r.resolved, r.escalated, r.guided, r.matched,
            r.confidence_sum, r.confidence_count, r.resolution_minutes_sum, r.resolution_count,
-           r.linked, r.doc_pushed, r.time_entry_logged
+           r.linked, r.doc_pushed, r.time_entry_logged, r.abandoned, r.assisted, r.exploratory
     FROM session_dim_day_rollups r, bounds b
     WHERE $4::uuid IS NOT NULL
       AND r.account_id = $1 AND r.user_id = $4
@@ -26,7 +26,7 @@
     UNION ALL
     SELECT r.day, r.problem_domain, r.sessions, r.resolved, r.escalated, r.guided, r.matched,
            r.confidence_sum, r.confidence_count, r.resolution_minutes_sum, r.resolution_count,
-           r.linked, r.doc_pushed, r.time_entry_logged
+           r.linked, r.doc_pushed, r.time_entry_logged, r.abandoned, r.assisted, r.exploratory
     FROM session_dim_day_rollups r, bounds b
     WHERE $4::uuid IS NULL AND $5::uuid IS NOT NULL
       AND r.account_id = $1 AND r.client_id = $5
@@ -48,6 +48,9 @@
            (s.status = 'resolved' AND s.resolved_at IS NOT NULL)::int,
            (s.psa_ticket_id IS NOT NULL)::int,
            (s.psa_ticket_id IS NOT NULL AND s.note_pushed)::int,
-           (s.psa_ticket_id IS NOT NULL AND s.note_pushed AND s.time_entry_pushed)::int
+           (s.psa_ticket_id IS NOT NULL AND s.note_pushed AND s.time_entry_pushed)::int,
+           (s.status = 'abandoned')::int,
+           (s.confidence_tier IS NOT DISTINCT FROM 'assisted')::int,
+           (s.confidence_tier IS NOT DISTINCT FROM 'exploratory')::int
     FROM raw_sessions s, bounds b
 )

@@ -69,12 +69,12 @@ pub const SESSIONS_TOTAL_SQL: &str =
 pub const FLOW_TOTAL_SQL: &str =
     statement!("raw_sessions.sql", "flow_facts.sql", "sessions_flow_total.sql");
 
-/// Where the list's total comes from. A drill that a tab's number stands for — a domain (or
-/// none), a day, and at most one measure the rollups keep (resolved, escalated, guided, a
-/// funnel step), or a flow with its resolved or guided sessions — is summed from the same
-/// facts as that number, so the two are equal by construction and cost what the tab costs.
-/// Any other drill (an active or abandoned status, a tier but guided, two measures at once, a
-/// flow's day) counts the rows.
+/// Where the list's total comes from. A drill of a domain (or none), a day and at most one
+/// measure — a status, a tier or a funnel step, each kept by the rollups — or a flow with its
+/// resolved or guided sessions, is summed from the same facts as the tabs' numbers, so a
+/// number and the list it links to are equal by construction and cost what the tab costs.
+/// Any other drill (two measures at once, a flow's day, domain, step, other status or tier)
+/// counts the rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TotalFrom {
     SessionFacts,
@@ -89,9 +89,7 @@ impl TotalFrom {
         let status = |kept: &[&str]| drill.status.is_none_or(|s| kept.contains(&s));
         let guided = drill.tier.is_none_or(|t| t == "guided");
         match drill.flow {
-            None if one_measure && guided && status(&["resolved", "escalated"]) => {
-                TotalFrom::SessionFacts
-            }
+            None if one_measure => TotalFrom::SessionFacts,
             Some(_)
                 if one_measure
                     && guided
