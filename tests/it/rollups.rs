@@ -144,6 +144,18 @@ const WINDOW_ENDS: &[&str] = &[
     "2026-11-01T06:30:00Z",
     "2026-11-02T05:00:00Z",
     "2026-09-15T03:59:59.999Z",
+    // The last instant of a local day: the window's last day is whole (read from the rollups),
+    // and so is its first for 1 and 7 days back, not for 30 and 90 (back across the DST change).
+    "2026-11-10T04:59:59.999999Z",
+];
+
+/// Windows whose one end is a whole local day and the other not, as a day's drill-down of
+/// today or a range cut by the present make them: (since, until].
+const MIXED_EDGES: [(&str, &str); 4] = [
+    ("2026-11-09T04:59:59.999999Z", "2026-11-09T15:00:00Z"),
+    ("2026-11-09T15:00:00Z", "2026-11-10T04:59:59.999999Z"),
+    ("2026-10-30T03:59:59.999999Z", "2026-11-09T15:00:00Z"),
+    ("2026-10-30T12:00:00Z", "2026-11-10T04:59:59.999999Z"),
 ];
 
 async fn assert_rollups_answer_like_raw_scans(pool: &PgPool) {
@@ -152,16 +164,7 @@ async fn assert_rollups_answer_like_raw_scans(pool: &PgPool) {
         let until_at: chrono::DateTime<chrono::Utc> = until.parse().unwrap();
         for days in [1, 7, 30, 90] {
             let since = (until_at - chrono::Duration::days(days)).to_rfc3339();
-            for (statement, filters) in reference::ALL.iter().flat_map(|s| FILTERS.map(|f| (s, f)))
-            {
-                let expected = answer(pool, statement.raw_scan, &since, until, filters).await;
-                assert!(filters.any() || !expected.is_empty(), "{}", statement.name);
-                let context =
-                    format!("{} in the window ({since}, {until}], {filters:?}", statement.name);
-                let ours = answer(pool, statement.ours, &since, until, filters).await;
-                assert_same(ours, expected, &context);
-                compared += 1;
-            }
+            compared += assert_window_answers_like_raw_scans(pool, &since, until, "", true).await;
         }
     }
     // Ranges of whole local days as a request resolves them: single days (the DST change of
@@ -173,21 +176,40 @@ async fn assert_rollups_answer_like_raw_scans(pool: &PgPool) {
             .flat_map(|r| [r.window, r.previous])
         {
             let (since, until) = (window.since.to_rfc3339(), window.until.to_rfc3339());
-            for (statement, filters) in reference::ALL.iter().flat_map(|s| FILTERS.map(|f| (s, f)))
-            {
-                let expected = answer(pool, statement.raw_scan, &since, &until, filters).await;
-                let context =
-                    format!("{} for {from} … {to} ({since}, {until}], {filters:?}", statement.name);
-                let ours = answer(pool, statement.ours, &since, &until, filters).await;
-                assert_same(ours, expected, &context);
-                compared += 1;
-            }
+            let label = format!("for {from} … {to} ");
+            compared += assert_window_answers_like_raw_scans(pool, &since, &until, &label, false).await;
         }
+    }
+    for (since, until) in MIXED_EDGES {
+        compared += assert_window_answers_like_raw_scans(pool, since, until, "", true).await;
     }
     assert_eq!(
         compared,
-        (WINDOW_ENDS.len() * 4 + DAY_RANGES.len() * 2) * reference::ALL.len() * FILTERS.len()
+        (WINDOW_ENDS.len() * 4 + DAY_RANGES.len() * 2 + MIXED_EDGES.len())
+            * reference::ALL.len()
+            * FILTERS.len()
     );
+}
+
+/// Every statement with every filter in the window (since, until] against its raw scan;
+/// returns how many it compared. `with_data`: the unfiltered scans must find something.
+async fn assert_window_answers_like_raw_scans(
+    pool: &PgPool,
+    since: &str,
+    until: &str,
+    label: &str,
+    with_data: bool,
+) -> usize {
+    let mut compared = 0;
+    for (statement, filters) in reference::ALL.iter().flat_map(|s| FILTERS.map(|f| (s, f))) {
+        let expected = answer(pool, statement.raw_scan, since, until, filters).await;
+        assert!(!with_data || filters.any() || !expected.is_empty(), "{}", statement.name);
+        let context = format!("{} {label}in the window ({since}, {until}], {filters:?}", statement.name);
+        let ours = answer(pool, statement.ours, since, until, filters).await;
+        assert_same(ours, expected, &context);
+        compared += 1;
+    }
+    compared
 }
 
 /// `from`/`to` ranges, each also compared through its previous window.
