@@ -294,6 +294,17 @@ async fn pages_visit_every_session_once_while_new_ones_arrive(pool: PgPool) {
     let newest = get_json(&app, &admin, &format!("{SESSIONS}?period=7d&limit=200")).await;
     assert_eq!(&back, newest["sessions"].as_array().unwrap(), "pages back, in order, are the list");
     assert_eq!(back.len(), 29);
+    // Cursors beyond the window's ends (from a wider window, say) list what the ends would:
+    // all of it older than a cursor in year 9999, all of it newer than one in 1970.
+    let far = |micros: i64, id: &str| format!("{micros}_{id}");
+    let future = far(253_402_300_799_000_000, "ffffffff-ffff-ffff-ffff-ffffffffffff");
+    let page =
+        get_json(&app, &admin, &format!("{SESSIONS}?period=7d&limit=200&cursor={future}")).await;
+    assert_eq!(page["sessions"], newest["sessions"], "older than year 9999: the whole list");
+    let past = far(0, "00000000-0000-0000-0000-000000000000");
+    let page =
+        get_json(&app, &admin, &format!("{SESSIONS}?period=7d&limit=200&before={past}")).await;
+    assert_eq!(page["sessions"], newest["sessions"], "newer than 1970: the whole list");
     let r = get(
         &app,
         &format!("{SESSIONS}?cursor={}&before={}", seen_cursor(&back[3]), seen_cursor(&back[5])),
