@@ -177,7 +177,8 @@ async fn assert_rollups_answer_like_raw_scans(pool: &PgPool) {
         {
             let (since, until) = (window.since.to_rfc3339(), window.until.to_rfc3339());
             let label = format!("for {from} … {to} ");
-            compared += assert_window_answers_like_raw_scans(pool, &since, &until, &label, false).await;
+            compared +=
+                assert_window_answers_like_raw_scans(pool, &since, &until, &label, false).await;
         }
     }
     for (since, until) in MIXED_EDGES {
@@ -204,7 +205,8 @@ async fn assert_window_answers_like_raw_scans(
     for (statement, filters) in reference::ALL.iter().flat_map(|s| FILTERS.map(|f| (s, f))) {
         let expected = answer(pool, statement.raw_scan, since, until, filters).await;
         assert!(!with_data || filters.any() || !expected.is_empty(), "{}", statement.name);
-        let context = format!("{} {label}in the window ({since}, {until}], {filters:?}", statement.name);
+        let context =
+            format!("{} {label}in the window ({since}, {until}], {filters:?}", statement.name);
         let ours = answer(pool, statement.ours, since, until, filters).await;
         assert_same(ours, expected, &context);
         compared += 1;

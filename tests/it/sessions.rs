@@ -180,20 +180,20 @@ async fn every_listed_session_is_one_the_drill_asked_for(pool: PgPool) {
         format!("tier=exploratory&day={day}"),
         format!("day={day}"),
     ] {
-        let listed = assert_total_is_what_the_pages_list(&app, &admin, &format!("{window}&{drill}")).await;
+        let listed =
+            assert_total_is_what_the_pages_list(&app, &admin, &format!("{window}&{drill}")).await;
         assert!(listed > 0, "{drill}: the demo has such sessions");
     }
     // Active sessions (the demo's are a few hours old): the rollups' sessions less those that
     // ended, over a window to now.
     let active = assert_total_is_what_the_pages_list(&app, &admin, "period=7d&status=active").await;
-    let still_open: i64 =
-        sqlx::query_scalar(
-            "SELECT count(*) FROM ai_sessions s JOIN accounts a ON a.id = s.account_id
+    let still_open: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM ai_sessions s JOIN accounts a ON a.id = s.account_id
              WHERE a.name = 'Northwind MSP' AND s.status = 'active'",
-        )
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert_eq!(active, still_open);
 
     // A day outside the window lists nothing (the window narrowed to the day is empty).
