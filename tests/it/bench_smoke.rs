@@ -48,11 +48,13 @@ async fn the_benchmark_measures_every_source_and_period_against_the_baseline(
         "| none | ",
         "| status=escalated | ",
         "| busiest flow | ",
-        "| status=abandoned (counted) | ",
+        "| status=abandoned | ",
+        "| status=resolved&tier=guided | ",
     ] {
         assert!(report.contains(drill), "{drill} missing from:\n{report}");
     }
-    assert!(report.contains("(rollups) |") && report.contains("| — | — | — |"), "{report}");
+    assert!(report.contains("(rollups) |") && report.contains("(counted) |"), "{report}");
+    assert!(report.contains("| — | — | — |"), "{report}");
     // The export streams the measured account's sessions of 90 days (its oldest may have
     // just left the window).
     let export = report.split("| sessions.csv?period=90d | ").nth(1).expect("the CSV export row");

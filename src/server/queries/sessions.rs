@@ -597,7 +597,7 @@ mod tests {
     }
 
     #[test]
-    fn the_total_comes_from_the_rollups_for_every_number_a_tab_shows() {
+    fn the_total_comes_from_the_rollups_for_any_single_measure() {
         let drill = |pairs: &[(&str, &str)]| {
             crate::drill::DrillParams::read(|name| {
                 pairs.iter().find(|(key, _)| *key == name).map(|(_, v)| (*v).to_owned())
@@ -613,6 +613,10 @@ mod tests {
             vec![("unmapped", "true")],
             vec![("day", "2026-03-29"), ("status", "resolved")],
             vec![("step", "time_entry")],
+            vec![("status", "active")],
+            vec![("status", "abandoned"), ("domain", "VPN")],
+            vec![("tier", "assisted")],
+            vec![("tier", "exploratory"), ("day", "2026-03-29")],
         ] {
             assert_eq!(TotalFrom::of(&drill(&pairs)), TotalFrom::SessionFacts, "{pairs:?}");
         }
@@ -622,8 +626,6 @@ mod tests {
             TotalFrom::FlowFacts
         );
         for pairs in [
-            vec![("status", "active")],
-            vec![("tier", "assisted")],
             vec![("status", "resolved"), ("tier", "guided")],
             vec![("step", "linked"), ("status", "escalated")],
             vec![("flow", flow), ("status", "escalated")],
