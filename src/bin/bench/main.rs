@@ -307,9 +307,9 @@ async fn sources(report: &mut String, run: Sources<'_>) -> Result<(), AppError> 
             })
             .await?;
             let path = format!("{}?period={period}", source.api_path());
-            let endpoint = time(options.iterations, || get_ok(app, &path, &cookie)).await?;
+            let endpoint = time(options.iterations, || get_ok(app, &path, cookie)).await?;
             let page = format!("{}?period={period}", source.page());
-            let page = time(options.iterations, || get_ok(app, &page, &cookie)).await?;
+            let page = time(options.iterations, || get_ok(app, &page, cookie)).await?;
             let (mut rows, mut buffers) = (0.0, 0);
             for sql in queries::statements(source) {
                 let (r, b) = explain(pool, sql, account, window).await?;
