@@ -85,6 +85,31 @@ export async function dataOf<S extends keyof Answers>(
   return (await response.json()) as Answers[S];
 }
 
+/**
+ * A rolling period's answer as the page on screen shows it. A period ends now and so moves: a
+ * session can leave the window between the page's render and the API's answer. This asks,
+ * reloads the page and asks again until two answers in a row agree (`as_of` aside): the page
+ * was rendered between them, so it shows that answer.
+ */
+export async function shownAnswer<S extends keyof Answers>(
+  page: Page,
+  source: S,
+  params: Record<string, string>,
+): Promise<Answers[S]> {
+  const same = (a: unknown, b: unknown) => {
+    const text = (value: unknown) => JSON.stringify(value, (key, v) => (key === 'as_of' ? undefined : v));
+    return text(a) === text(b);
+  };
+  let before = await dataOf(page, source, params);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await page.reload();
+    const after = await dataOf(page, source, params);
+    if (same(before, after)) return after;
+    before = after;
+  }
+  throw new Error(`the ${source} answer kept changing between reloads`);
+}
+
 /** `day` moved by `days` (YYYY-MM-DD, calendar arithmetic). */
 export function shift(day: string, days: number): string {
   const date = new Date(`${day}T00:00:00Z`);

@@ -1,6 +1,6 @@
 import { expect } from '@playwright/test';
 import { NORTHWIND_ADMIN, metric, percent, signIn, test } from './helpers';
-import { dataOf } from './api';
+import { dataOf, shownAnswer } from './api';
 
 // The heatmap's thresholds, restated as the test's oracle.
 const GREEN = 'bg-emerald-400/10';
@@ -20,7 +20,7 @@ test('the heatmap shows every domain with its values and colours', async ({ page
   await signIn(page, NORTHWIND_ADMIN);
   await page.getByRole('link', { name: 'Coverage', exact: true }).click();
   await expect(page).toHaveURL(/\/analytics\/coverage$/);
-  const api = await dataOf(page, 'coverage', { period: '30d' });
+  const api = await shownAnswer(page, 'coverage', { period: '30d' });
   expect(api.domains.length).toBeGreaterThan(5);
 
   await expect(metric(page, 'Domains')).toHaveText(String(api.total_domains));

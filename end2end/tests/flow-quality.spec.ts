@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import { NORTHWIND_ADMIN, signIn, test } from './helpers';
-import { dataOf, settledRange, type Flow } from './api';
+import { dataOf, settledRange, shownAnswer, type Flow } from './api';
 
 const table = (page: Page) => page.getByRole('table', { name: 'Flow quality' });
 const bodyRows = (page: Page) => table(page).locator('tbody tr');
@@ -45,7 +45,7 @@ test('flows are ordered by quality and sort by each header, kept in the URL', as
 
 test('the best and worst flows are marked and flagged flows carry a badge', async ({ page }) => {
   await signIn(page, NORTHWIND_ADMIN, '/analytics/flow-quality');
-  const api = await dataOf(page, 'flow-quality', { period: '30d', sort: 'quality' });
+  const api = await shownAnswer(page, 'flow-quality', { period: '30d', sort: 'quality' });
   const n = api.flows.length;
   expect(n).toBeGreaterThan(10);
   const rowOf = (flow: Flow) => table(page).locator(`tr[data-flow-id="${flow.flow_id}"]`);
@@ -74,7 +74,7 @@ test('the best and worst flows are marked and flagged flows carry a badge', asyn
 
 test('a flow name links to its editor', async ({ page }) => {
   await signIn(page, NORTHWIND_ADMIN, '/analytics/flow-quality');
-  const api = await dataOf(page, 'flow-quality', { period: '30d', sort: 'quality' });
+  const api = await shownAnswer(page, 'flow-quality', { period: '30d', sort: 'quality' });
   const first = api.flows[0];
   await expect(table(page).getByRole('link', { name: first.name, exact: true })).toHaveAttribute(
     'href',

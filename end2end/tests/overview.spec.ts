@@ -8,7 +8,7 @@ import {
   percent,
   signIn,
 } from './helpers';
-import { dataOf, settledRange } from './api';
+import { dataOf, settledRange, shownAnswer } from './api';
 
 test('a signed-out visitor signs in and lands on the Overview with its numbers', async ({
   page,
@@ -17,7 +17,7 @@ test('a signed-out visitor signs in and lands on the Overview with its numbers',
   await expect(page).toHaveURL(/\/analytics$/);
   await expect(page.getByRole('link', { name: 'Overview' })).toHaveAttribute('aria-current', 'page');
 
-  const api = await dataOf(page, 'overview', { period: '30d' });
+  const api = await shownAnswer(page, 'overview', { period: '30d' });
   expect(api.total_sessions).toBeGreaterThan(0);
   await expect(metric(page, 'Sessions')).toHaveText(String(api.total_sessions));
   await expect(metric(page, 'Resolution rate')).toHaveText(percent(api.resolution_rate));

@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import { NORTHWIND_ADMIN, metric, percent, signIn, test } from './helpers';
-import { dataOf } from './api';
+import { dataOf, shownAnswer } from './api';
 
 /** What ECharts holds for the chart drawn in `id`. */
 function chartOption(page: Page, id: string) {
@@ -23,7 +23,7 @@ test('cards and funnel show the PSA numbers', async ({ page }) => {
   await signIn(page, NORTHWIND_ADMIN);
   await page.getByRole('link', { name: 'PSA', exact: true }).click();
   await expect(page).toHaveURL(/\/analytics\/psa$/);
-  const api = await dataOf(page, 'psa-metrics', { period: '30d' });
+  const api = await shownAnswer(page, 'psa-metrics', { period: '30d' });
   expect(api.total_time_entries).toBeGreaterThan(0);
 
   await expect(metric(page, 'Total time entries')).toHaveText(String(api.total_time_entries));
