@@ -86,14 +86,14 @@ impl TotalFrom {
     pub fn of(drill: &Drill) -> TotalFrom {
         let measures = [drill.status.is_some(), drill.tier.is_some(), drill.step.is_some()];
         let one_measure = measures.into_iter().filter(|set| *set).count() <= 1;
-        let status = |kept: &[&str]| drill.status.is_none_or(|s| kept.contains(&s));
+        let resolved = drill.status.is_none_or(|s| s == "resolved");
         let guided = drill.tier.is_none_or(|t| t == "guided");
         match drill.flow {
             None if one_measure => TotalFrom::SessionFacts,
             Some(_)
                 if one_measure
                     && guided
-                    && status(&["resolved"])
+                    && resolved
                     && drill.step.is_none()
                     && drill.day.is_none()
                     && drill.domain.is_none()
@@ -133,8 +133,9 @@ WHERE p.account_id = $1 AND p.session_id = $2 AND p.state <> 'confirmed'
 ORDER BY p.created_at, p.id";
 
 /// Where a page starts: after the session that started at `at` with id `id` (the last row of
-/// the page before), in the list's order. Written `<microseconds since 1970>_<id>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// the page before), in the list's order. Written `<microseconds since 1970>_<id>`. Ordered
+/// as the list orders its rows: by start, then id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Cursor {
     pub at: DateTime<Utc>,
     pub id: Uuid,
@@ -161,14 +162,8 @@ impl Cursor {
     /// This cursor, or the window's end on its side when it lies beyond it (a cursor from a
     /// wider window): the same rows, and an index range that starts inside the window.
     fn within(self, window: &Window) -> Cursor {
-        let (newest, oldest) = (Cursor::newest(window), Cursor::oldest(window));
-        if (self.at, self.id) > (newest.at, newest.id) {
-            newest
-        } else if (self.at, self.id) < (oldest.at, oldest.id) {
-            oldest
-        } else {
-            self
-        }
+        // Not `clamp`, which panics on bounds the wrong way round.
+        self.max(Cursor::oldest(window)).min(Cursor::newest(window))
     }
 
     pub fn parse(text: &str) -> Result<Option<Cursor>, AppError> {
