@@ -50,7 +50,9 @@ async fn generate(pool: &PgPool) {
                      ELSE ('cccccccc-0000-0000-0000-00000000000' || (1 + floor(r8 * 3)::int))::uuid END,
                 CASE WHEN r9 < 0.1 THEN NULL
                      ELSE ('cccccccc-0000-0000-0000-0000000000c' || (1 + floor(r9 * 4)::int))::uuid END,
-                (ARRAY['Email', 'Network', 'Printing', NULL])[1 + floor(r1 * 4)::int],
+                -- seven domains: more than Overview's top five
+                (ARRAY['Email', 'Network', 'Printing', 'VPN', 'Backup', 'Phones', 'Accounts',
+                       NULL])[1 + floor(r1 * 8)::int],
                 status,
                 CASE WHEN r3 < 0.1 THEN NULL
                      ELSE (ARRAY['guided', 'assisted', 'exploratory'])[1 + floor(r3 * 3)::int] END,

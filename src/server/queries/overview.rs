@@ -1,6 +1,6 @@
-//! Overview tab (`OverviewResponse`): four statements over the account's sessions in the
-//! window — totals, the zero-filled day series, the top five domains, the breakdowns by
-//! technician and by client.
+//! Overview tab (`OverviewResponse`): two statements over the account's sessions in the
+//! window — the totals, the zero-filled day series and the top five domains in one
+//! (overview_facts.sql), the breakdowns by technician and by client in the other.
 
 use super::{windowed, Window};
 use crate::{
@@ -12,34 +12,27 @@ use crate::{
 use sqlx::PgPool;
 use uuid::Uuid;
 
-pub const TOTALS_SQL: &str =
-    statement!("raw_sessions.sql", "session_facts.sql", "overview_totals.sql");
-pub const DAILY_SQL: &str =
-    statement!("raw_sessions.sql", "session_facts.sql", "daily_sessions.sql");
-pub const TOP_DOMAINS_SQL: &str =
-    statement!("raw_sessions.sql", "session_facts.sql", "top_domains.sql");
+pub const FACTS_SQL: &str =
+    statement!("raw_sessions.sql", "session_facts.sql", "overview_facts.sql");
 pub const BREAKDOWNS_SQL: &str =
     statement!("raw_sessions.sql", "time_entry_facts.sql", "owner_facts.sql", "breakdowns.sql");
 /// Every statement a request runs, each bound to (account, window, filters).
-pub const STATEMENTS: &[&str] = &[TOTALS_SQL, DAILY_SQL, TOP_DOMAINS_SQL, BREAKDOWNS_SQL];
+pub const STATEMENTS: &[&str] = &[FACTS_SQL, BREAKDOWNS_SQL];
 
+/// A row of overview_facts.sql: the window's sessions summed as a whole (`kind` "total"), on
+/// one day ("day", `date`) or in one domain ("domain", `domain`).
 #[derive(sqlx::FromRow)]
-struct Totals {
-    total_sessions: i64,
-    resolved_sessions: i64,
-    escalated_sessions: i64,
-    guided_sessions: i64,
-    matched_sessions: i64,
-    avg_confidence: Option<f64>,
-    avg_resolution_minutes: Option<f64>,
-}
-
-#[derive(sqlx::FromRow)]
-struct DayRow {
-    date: String,
+struct FactRow {
+    kind: String,
+    date: Option<String>,
+    domain: Option<String>,
     sessions: i64,
     resolved: i64,
     escalated: i64,
+    guided: i64,
+    matched: i64,
+    avg_confidence: Option<f64>,
+    avg_resolution_minutes: Option<f64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -68,54 +61,61 @@ impl From<OwnerRow> for BreakdownRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct DomainRow {
-    domain: String,
-    session_count: i64,
-}
-
 pub async fn overview(
     pool: &PgPool,
     account_id: Uuid,
     window: Window,
 ) -> Result<OverviewResponse, AppError> {
-    // The four statements are independent: each on its own connection, at once (a request's
-    // time is its slowest statement's, not their sum — see docs/BENCHMARKS.md).
-    let (totals, days, domains, owners) = tokio::try_join!(
-        windowed::<Totals>(TOTALS_SQL, account_id, window).fetch_one(pool),
-        windowed::<DayRow>(DAILY_SQL, account_id, window).fetch_all(pool),
-        windowed::<DomainRow>(TOP_DOMAINS_SQL, account_id, window).fetch_all(pool),
+    // The two statements are independent: each on its own connection, at once (a request's
+    // time is its slower statement's, not their sum — see docs/BENCHMARKS.md).
+    let (facts, owners) = tokio::try_join!(
+        windowed::<FactRow>(FACTS_SQL, account_id, window).fetch_all(pool),
         windowed::<OwnerRow>(BREAKDOWNS_SQL, account_id, window).fetch_all(pool),
     )?;
     let (technicians, clients): (Vec<OwnerRow>, Vec<OwnerRow>) =
         owners.into_iter().partition(|row| row.dimension == "technician");
 
-    let total = totals.total_sessions;
+    // The statement orders its rows: the days in date order, the domains busiest first, the
+    // one total last.
+    let mut daily_trend = Vec::new();
+    let mut top_domains = Vec::new();
+    let mut totals = None;
+    for row in facts {
+        if row.kind == "total" {
+            totals = Some(row);
+            continue;
+        }
+        match (row.date, row.domain) {
+            (Some(date), None) => daily_trend.push(OverviewDay {
+                date,
+                sessions: row.sessions,
+                resolved: row.resolved,
+                escalated: row.escalated,
+            }),
+            (None, Some(domain)) => {
+                top_domains.push(DomainCount { domain, session_count: row.sessions })
+            }
+            _ => return Err(AppError::internal(format!("overview: a {} row", row.kind))),
+        }
+    }
+    let totals =
+        totals.ok_or_else(|| AppError::internal("overview: the statement gave no total"))?;
+
+    let total = totals.sessions;
     Ok(OverviewResponse {
         window: Default::default(),
         previous: None,
         total_sessions: total,
-        resolved_sessions: totals.resolved_sessions,
-        escalated_sessions: totals.escalated_sessions,
-        resolution_rate: rate(totals.resolved_sessions, total),
-        escalation_rate: rate(totals.escalated_sessions, total),
-        guided_rate: rate(totals.guided_sessions, total),
+        resolved_sessions: totals.resolved,
+        escalated_sessions: totals.escalated,
+        resolution_rate: rate(totals.resolved, total),
+        escalation_rate: rate(totals.escalated, total),
+        guided_rate: rate(totals.guided, total),
         avg_confidence: totals.avg_confidence.map(round3),
         avg_resolution_minutes: totals.avg_resolution_minutes.map(round1),
-        matched_flow_rate: rate(totals.matched_sessions, total),
-        daily_trend: days
-            .into_iter()
-            .map(|d| OverviewDay {
-                date: d.date,
-                sessions: d.sessions,
-                resolved: d.resolved,
-                escalated: d.escalated,
-            })
-            .collect(),
-        top_domains: domains
-            .into_iter()
-            .map(|d| DomainCount { domain: d.domain, session_count: d.session_count })
-            .collect(),
+        matched_flow_rate: rate(totals.matched, total),
+        daily_trend,
+        top_domains,
         by_technician: technicians.into_iter().map(Into::into).collect(),
         by_client: clients.into_iter().map(Into::into).collect(),
     })

@@ -1,5 +1,5 @@
-//! PSA tab (`EnhancedPsaMetrics`): three statements — time-entry totals, the push
-//! funnel over the window's sessions, and the zero-filled daily trend.
+//! PSA tab (`EnhancedPsaMetrics`): two statements — the time entries (their totals and the
+//! zero-filled daily trend, psa_entries.sql) and the push funnel over the window's sessions.
 
 use super::{windowed, Window};
 use crate::{
@@ -9,14 +9,15 @@ use crate::{
 use sqlx::PgPool;
 use uuid::Uuid;
 
-pub const TOTALS_SQL: &str = statement!("time_entry_facts.sql", "psa_totals.sql");
+pub const ENTRIES_SQL: &str = statement!("time_entry_facts.sql", "psa_entries.sql");
 pub const FUNNEL_SQL: &str = statement!("raw_sessions.sql", "session_facts.sql", "psa_funnel.sql");
-pub const DAILY_SQL: &str = statement!("time_entry_facts.sql", "psa_daily.sql");
-/// Every statement a request runs, each bound to (account, since, until).
-pub const STATEMENTS: &[&str] = &[TOTALS_SQL, FUNNEL_SQL, DAILY_SQL];
+/// Every statement a request runs, each bound to (account, window, filters).
+pub const STATEMENTS: &[&str] = &[ENTRIES_SQL, FUNNEL_SQL];
 
+/// A row of psa_entries.sql: the whole window's time entries (`date` NULL, first) or a day's.
 #[derive(sqlx::FromRow)]
-struct Totals {
+struct Entries {
+    date: Option<String>,
     entries: i64,
     hours: f64,
     sessions: i64,
@@ -30,24 +31,21 @@ struct Funnel {
     time_entry_logged: i64,
 }
 
-#[derive(sqlx::FromRow)]
-struct Day {
-    date: String,
-    entries: i64,
-    hours: f64,
-}
-
 pub async fn psa_metrics(
     pool: &PgPool,
     account_id: Uuid,
     window: Window,
 ) -> Result<EnhancedPsaMetrics, AppError> {
     // Independent statements, each on its own connection, at once (as Overview's).
-    let (totals, funnel, days): (Totals, Funnel, Vec<Day>) = tokio::try_join!(
-        windowed(TOTALS_SQL, account_id, window).fetch_one(pool),
+    let (entries, funnel): (Vec<Entries>, Funnel) = tokio::try_join!(
+        windowed(ENTRIES_SQL, account_id, window).fetch_all(pool),
         windowed(FUNNEL_SQL, account_id, window).fetch_one(pool),
-        windowed(DAILY_SQL, account_id, window).fetch_all(pool),
     )?;
+    let mut entries = entries.into_iter();
+    let totals = entries
+        .next()
+        .filter(|row| row.date.is_none())
+        .ok_or_else(|| AppError::internal("psa: the statement gave no total first"))?;
 
     let avg = if totals.sessions > 0 { totals.hours / totals.sessions as f64 } else { 0.0 };
     Ok(EnhancedPsaMetrics {
@@ -62,9 +60,12 @@ pub async fn psa_metrics(
             doc_pushed: funnel.doc_pushed,
             time_entry_logged: funnel.time_entry_logged,
         },
-        daily_trend: days
-            .into_iter()
-            .map(|d| PsaDailyTrend { date: d.date, entries: d.entries, hours: round2(d.hours) })
+        daily_trend: entries
+            .map(|d| PsaDailyTrend {
+                date: d.date.unwrap_or_default(),
+                entries: d.entries,
+                hours: round2(d.hours),
+            })
             .collect(),
     })
 }

@@ -30,15 +30,12 @@ macro_rules! reference {
 }
 
 pub const ALL: &[Reference] = &[
-    reference!(Overview, "overview_totals", overview::TOTALS_SQL),
-    reference!(Overview, "daily_sessions", overview::DAILY_SQL),
-    reference!(Overview, "top_domains", overview::TOP_DOMAINS_SQL),
+    reference!(Overview, "overview_facts", overview::FACTS_SQL),
     reference!(Overview, "breakdowns", overview::BREAKDOWNS_SQL),
     reference!(Coverage, "coverage", coverage::COVERAGE_SQL),
     reference!(FlowQuality, "flow_quality", flow_quality::FLOW_QUALITY_SQL),
-    reference!(Psa, "psa_totals", psa::TOTALS_SQL),
+    reference!(Psa, "psa_entries", psa::ENTRIES_SQL),
     reference!(Psa, "psa_funnel", psa::FUNNEL_SQL),
-    reference!(Psa, "psa_daily", psa::DAILY_SQL),
 ];
 
 /// The references of one data source.
