@@ -17,10 +17,12 @@ sessions AS (
       AND ($4::uuid IS NULL OR s.user_id = $4)
       AND ($5::uuid IS NULL OR s.client_id = $5)
 ),
-totals AS (
-    SELECT 'total'                                                    AS kind,
-           NULL::text                                                 AS date,
-           NULL::text                                                 AS domain,
+sums AS (
+    SELECT CASE WHEN grouping(day) = 0 THEN 'day'
+                WHEN grouping(problem_domain) = 0 THEN 'domain'
+                ELSE 'total' END                                      AS kind,
+           day,
+           problem_domain,
            count(*)                                                   AS sessions,
            count(*) FILTER (WHERE status = 'resolved')                AS resolved,
            count(*) FILTER (WHERE status = 'escalated')               AS escalated,
@@ -31,46 +33,24 @@ totals AS (
                 FILTER (WHERE status = 'resolved' AND resolved_at IS NOT NULL))::float8
                                                                       AS avg_resolution_minutes
     FROM sessions
-),
-by_day AS (
-    SELECT day,
-           count(*)                                                   AS sessions,
-           count(*) FILTER (WHERE status = 'resolved')                AS resolved,
-           count(*) FILTER (WHERE status = 'escalated')               AS escalated,
-           count(*) FILTER (WHERE confidence_tier = 'guided')         AS guided,
-           count(matched_flow_id)                                     AS matched,
-           avg(confidence)                                            AS avg_confidence,
-           (avg(extract(epoch FROM resolved_at - created_at) / 60)
-                FILTER (WHERE status = 'resolved' AND resolved_at IS NOT NULL))::float8
-                                                                      AS avg_resolution_minutes
-    FROM sessions
-    GROUP BY day
-),
-by_domain AS (
-    SELECT 'domain'                                                   AS kind,
-           NULL::text                                                 AS date,
-           problem_domain                                             AS domain,
-           count(*)                                                   AS sessions,
-           count(*) FILTER (WHERE status = 'resolved')                AS resolved,
-           count(*) FILTER (WHERE status = 'escalated')               AS escalated,
-           count(*) FILTER (WHERE confidence_tier = 'guided')         AS guided,
-           count(matched_flow_id)                                     AS matched,
-           avg(confidence)                                            AS avg_confidence,
-           (avg(extract(epoch FROM resolved_at - created_at) / 60)
-                FILTER (WHERE status = 'resolved' AND resolved_at IS NOT NULL))::float8
-                                                                      AS avg_resolution_minutes
-    FROM sessions
-    WHERE problem_domain IS NOT NULL
-    GROUP BY problem_domain
-    ORDER BY sessions DESC, domain ASC
-    LIMIT 5
+    GROUP BY GROUPING SETS ((), (day), (problem_domain))
 )
-SELECT * FROM totals
+SELECT 'total' AS kind, NULL::text AS date, NULL::text AS domain,
+       coalesce(t.sessions, 0) AS sessions, coalesce(t.resolved, 0) AS resolved,
+       coalesce(t.escalated, 0) AS escalated, coalesce(t.guided, 0) AS guided,
+       coalesce(t.matched, 0) AS matched, t.avg_confidence, t.avg_resolution_minutes
+FROM (SELECT 1) one
+LEFT JOIN sums t ON t.kind = 'total'
 UNION ALL
 SELECT 'day', to_char(days.day, 'YYYY-MM-DD'), NULL,
        coalesce(d.sessions, 0), coalesce(d.resolved, 0), coalesce(d.escalated, 0),
        coalesce(d.guided, 0), coalesce(d.matched, 0), d.avg_confidence, d.avg_resolution_minutes
 FROM days
-LEFT JOIN by_day d USING (day)
+LEFT JOIN sums d ON d.kind = 'day' AND d.day = days.day
 UNION ALL
-SELECT * FROM by_domain
+(SELECT 'domain', NULL, problem_domain, sessions, resolved, escalated, guided, matched,
+        avg_confidence, avg_resolution_minutes
+ FROM sums
+ WHERE kind = 'domain' AND problem_domain IS NOT NULL
+ ORDER BY sessions DESC, problem_domain ASC
+ LIMIT 5)
