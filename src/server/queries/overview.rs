@@ -19,11 +19,10 @@ pub const BREAKDOWNS_SQL: &str =
 /// Every statement a request runs, each bound to (account, window, filters).
 pub const STATEMENTS: &[&str] = &[FACTS_SQL, BREAKDOWNS_SQL];
 
-/// A row of overview_facts.sql: the window's sessions summed as a whole (`kind` "total"), on
-/// one day ("day", `date`) or in one domain ("domain", `domain`).
+/// A row of overview_facts.sql: the window's sessions summed on one day (`date`), in one domain
+/// (`domain`) or, with neither, as a whole.
 #[derive(sqlx::FromRow)]
 struct FactRow {
-    kind: String,
     date: Option<String>,
     domain: Option<String>,
     sessions: i64,
@@ -80,13 +79,9 @@ pub async fn overview(
     let mut daily_trend = Vec::new();
     let mut top_domains = Vec::new();
     let mut totals = None;
-    for row in facts {
-        if row.kind == "total" {
-            totals = Some(row);
-            continue;
-        }
-        match (row.date, row.domain) {
-            (Some(date), None) => daily_trend.push(OverviewDay {
+    for mut row in facts {
+        match (row.date.take(), row.domain.take()) {
+            (Some(date), _) => daily_trend.push(OverviewDay {
                 date,
                 sessions: row.sessions,
                 resolved: row.resolved,
@@ -95,7 +90,7 @@ pub async fn overview(
             (None, Some(domain)) => {
                 top_domains.push(DomainCount { domain, session_count: row.sessions })
             }
-            _ => return Err(AppError::internal(format!("overview: a {} row", row.kind))),
+            (None, None) => totals = Some(row),
         }
     }
     let totals =
