@@ -197,15 +197,29 @@ fn parse_id(name: &str, what: &str, text: &str) -> Result<Option<uuid::Uuid>, Ap
 /// A `YYYY-MM-DD` query value named `name`; 422 naming it otherwise (the window's `from`/`to`
 /// and the drill's `day` alike).
 pub fn parse_day(name: &str, text: &str) -> Result<chrono::NaiveDate, AppError> {
-    let day = (text.len() == 10)
-        .then(|| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
-        .flatten();
-    day.ok_or_else(|| {
+    day_from_ymd(text).ok_or_else(|| {
         AppError::validation(format!(
             "`{name}` must be a date as YYYY-MM-DD, not \"{}\".",
             truncate_for_message(text)
         ))
     })
+}
+
+/// Exactly `YYYY-MM-DD`, a day that exists. Read by hand rather than with chrono's format
+/// parser, which would otherwise be compiled into the browser's `.wasm` for this alone.
+fn day_from_ymd(text: &str) -> Option<chrono::NaiveDate> {
+    let bytes = text.as_bytes();
+    let layout = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !layout {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().ok();
+    let year = i32::try_from(number(0..4)?).ok()?;
+    chrono::NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
 }
 
 /// What a response covers (SPEC §7): its first and last local day, the account's time zone
@@ -246,6 +260,35 @@ macro_rules! windowed {
     )+};
 }
 windowed!(OverviewResponse, CoverageResponse, FlowQualityResponse, EnhancedPsaMetrics);
+
+/// An ECharts option as JSON text. The server builds it from the data (`server::charts`, with
+/// `charming`), so the browser only parses it and hands it to ECharts: no chart-building code
+/// in the hydrate `.wasm` (SPEC §12).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ChartOption(pub String);
+
+/// A tab's answer with the chart drawn from it: what a tab with a chart loads for the page
+/// (its server function). The JSON API answers `data` alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Charted<T> {
+    pub data: T,
+    pub chart: ChartOption,
+}
+
+impl<T: Windowed> Windowed for Charted<T> {
+    fn set_window(&mut self, window: WindowInfo, previous: Option<Self>) {
+        self.data.set_window(window, previous.map(|p| p.data));
+    }
+
+    fn window(&self) -> &WindowInfo {
+        self.data.window()
+    }
+
+    fn previous_window(&self) -> Option<&WindowInfo> {
+        self.data.previous_window()
+    }
+}
 
 /// The sessions list covers a window but is never compared: it has no previous answer.
 impl Windowed for SessionsResponse {
@@ -595,6 +638,30 @@ mod tests {
         assert_eq!("30d".parse::<Period>().unwrap(), Period::Days30);
         assert_eq!("90d".parse::<Period>().unwrap(), Period::Days90);
         assert_eq!(Period::Days90.days(), 90);
+    }
+
+    #[test]
+    fn a_day_is_exactly_yyyy_mm_dd_and_exists() {
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(day_from_ymd("2026-03-14"), day(2026, 3, 14));
+        assert_eq!(day_from_ymd("2024-02-29"), day(2024, 2, 29));
+        assert_eq!(day_from_ymd("0001-01-01"), day(1, 1, 1));
+        for text in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-04-31",
+            "2026-03-1",
+            "2026-03-014",
+            "2026/03/14",
+            "+026-03-14",
+            "2026-03-1a",
+            " 2026-03-1",
+            "",
+            "2026-0３-14",
+        ] {
+            assert_eq!(day_from_ymd(text), None, "{text:?}");
+        }
     }
 
     fn params(period: &str, from: &str, to: &str) -> ViewParams {

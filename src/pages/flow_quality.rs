@@ -241,7 +241,7 @@ fn FlowRow(
             <td class="px-3 py-2">
                 {row
                     .last_matched_at
-                    .map(|at| at.format("%Y-%m-%d").to_string())
+                    .map(|at| at.date_naive().to_string())
                     .unwrap_or_else(|| "Never".to_owned())}
             </td>
             <td class="px-3 py-2">{or_dash(row.avg_confidence, |c| format!("{c:.2}"))}</td>

@@ -7,14 +7,14 @@ use crate::{
         async_view::AsyncView,
         bar_list::{Bar, BarList},
         breakdown_table::BreakdownTable,
-        chart::{Chart, ChartSpec},
+        chart::Chart,
         daily_table::DailyTable,
         export_link::ExportLink,
         metric_card::{or_dash, percent, MetricCard},
     },
     data_cache::use_tab_data,
     error::AppError,
-    model::{DomainCount, OverviewResponse, PageContext},
+    model::{Charted, DomainCount, OverviewResponse, PageContext},
     page_state::use_sessions_link,
     routes::DataSource,
 };
@@ -28,13 +28,14 @@ pub async fn get_overview(
     #[server(default)] to: String,
     #[server(default)] technician: String,
     #[server(default)] client: String,
-) -> Result<OverviewResponse, AppError> {
-    use crate::server::{queries::overview::overview, server_fns::load_tab};
+) -> Result<Charted<OverviewResponse>, AppError> {
+    use crate::server::{charts, queries::overview::overview, server_fns::load_tab};
     let window = crate::model::ViewParams { period, from, to, technician, client };
-    load_tab(DataSource::Overview, window, |pool, account, w| async move {
+    let data = load_tab(DataSource::Overview, window, |pool, account, w| async move {
         overview(&pool, account, w).await
     })
-    .await
+    .await?;
+    Ok(Charted { chart: charts::overview_trend(&data.daily_trend), data })
 }
 
 #[component]
@@ -45,7 +46,7 @@ pub fn OverviewTab() -> impl IntoView {
     view! { <AsyncView resource ready=overview_view /> }
 }
 
-fn overview_view(data: OverviewResponse, _: PageContext) -> AnyView {
+fn overview_view(Charted { data, chart }: Charted<OverviewResponse>, _: PageContext) -> AnyView {
     let sessions = use_sessions_link();
     let minutes = |m: f64| format!("{m:.1} min");
     // Each card's change against the previous window, and which way is better for it.
@@ -139,7 +140,7 @@ fn overview_view(data: OverviewResponse, _: PageContext) -> AnyView {
                     <Chart
                         id="overview-trend-chart"
                         label="Daily sessions, resolved and escalated"
-                        spec=ChartSpec::OverviewTrend(data.daily_trend)
+                        option=chart
                         hrefs=daily_links.clone()
                     />
                     <DailyTable

@@ -5,14 +5,14 @@ use crate::{
     components::{
         async_view::AsyncView,
         bar_list::{Bar, BarList},
-        chart::{Chart, ChartSpec},
+        chart::Chart,
         daily_table::DailyTable,
         export_link::ExportLink,
         metric_card::{percent, MetricCard},
     },
     data_cache::use_tab_data,
     error::AppError,
-    model::{conversion, EnhancedPsaMetrics, PageContext, PsaFunnel},
+    model::{conversion, Charted, EnhancedPsaMetrics, PageContext, PsaFunnel},
     page_state::use_sessions_link,
     routes::DataSource,
 };
@@ -25,13 +25,14 @@ pub async fn get_psa_metrics(
     #[server(default)] to: String,
     #[server(default)] technician: String,
     #[server(default)] client: String,
-) -> Result<EnhancedPsaMetrics, AppError> {
-    use crate::server::{queries::psa::psa_metrics, server_fns::load_tab};
+) -> Result<Charted<EnhancedPsaMetrics>, AppError> {
+    use crate::server::{charts, queries::psa::psa_metrics, server_fns::load_tab};
     let window = crate::model::ViewParams { period, from, to, technician, client };
-    load_tab(DataSource::Psa, window, |pool, account, w| async move {
+    let data = load_tab(DataSource::Psa, window, |pool, account, w| async move {
         psa_metrics(&pool, account, w).await
     })
-    .await
+    .await?;
+    Ok(Charted { chart: charts::psa_trend(&data.daily_trend), data })
 }
 
 #[component]
@@ -42,7 +43,7 @@ pub fn PsaTab() -> impl IntoView {
     view! { <AsyncView resource ready=psa_view /> }
 }
 
-fn psa_view(data: EnhancedPsaMetrics, _: PageContext) -> AnyView {
+fn psa_view(Charted { data, chart }: Charted<EnhancedPsaMetrics>, _: PageContext) -> AnyView {
     // Each card's change against the previous window; more time logged is neither good nor bad.
     let p = data.previous.as_deref();
     let entries_change =
@@ -90,7 +91,7 @@ fn psa_view(data: EnhancedPsaMetrics, _: PageContext) -> AnyView {
                     <Chart
                         id="psa-trend-chart"
                         label="Time entries and hours logged per day"
-                        spec=ChartSpec::PsaTrend(data.daily_trend)
+                        option=chart
                     />
                     <DailyTable
                         caption="Time entries by day"

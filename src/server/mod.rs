@@ -5,6 +5,7 @@ pub mod api;
 pub mod api_keys;
 pub mod assets;
 pub mod auth;
+pub mod charts;
 pub mod cli;
 pub mod config;
 pub mod csv;

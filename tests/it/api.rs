@@ -8,9 +8,13 @@ use sqlx::PgPool;
 const OVERVIEW: &str = "/api/v1/analytics/flowpilot";
 const OVERVIEW_FN: &str = "/api/analytics/overview";
 
-/// Every data source: its REST path and its server function path.
-const SOURCES: [(&str, &str); 2] =
-    [(OVERVIEW, OVERVIEW_FN), ("/api/v1/analytics/flowpilot/coverage", "/api/analytics/coverage")];
+/// Data sources: their REST path and their server function path (Overview and PSA draw a
+/// chart, Coverage does not).
+const SOURCES: [(&str, &str); 3] = [
+    (OVERVIEW, OVERVIEW_FN),
+    ("/api/v1/analytics/flowpilot/coverage", "/api/analytics/coverage"),
+    ("/api/v1/analytics/flowpilot/psa-metrics", "/api/analytics/psa-metrics"),
+];
 
 fn all_paths() -> impl Iterator<Item = &'static str> {
     SOURCES.iter().flat_map(|(rest, server_fn)| [*rest, *server_fn])
@@ -64,8 +68,21 @@ async fn each_server_function_returns_the_same_numbers_as_its_endpoint(pool: PgP
         assert!(rest.json()["previous"].is_object(), "{}", rest.body);
         let server_fn = get(&app, &format!("{server_fn}?period=90d"), Some(&a)).await;
         assert_eq!(server_fn.status, 200, "{}", server_fn.body);
-        assert_eq!(without_as_of(server_fn.json()), without_as_of(rest.json()));
+        assert_eq!(without_as_of(tab_data(server_fn.json())), without_as_of(rest.json()));
     }
+}
+
+/// A tab's data as its server function answers it: a tab with a chart sends the
+/// data with the chart's ECharts option beside it, built on the server from the same days.
+fn tab_data(mut body: serde_json::Value) -> serde_json::Value {
+    let Some(chart) = body.get("chart") else { return body };
+    let option: serde_json::Value =
+        serde_json::from_str(chart.as_str().expect("the option is JSON text")).expect("JSON");
+    let days = body["data"]["daily_trend"].as_array().expect("a day series").len();
+    assert!(days > 0);
+    assert_eq!(option["xAxis"]["data"].as_array().map(Vec::len), Some(days), "{option}");
+    assert_eq!(option["series"][0]["data"].as_array().map(Vec::len), Some(days), "{option}");
+    body["data"].take()
 }
 
 #[sqlx::test(fixtures("recent_sessions"))]

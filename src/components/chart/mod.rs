@@ -1,5 +1,5 @@
-//! A box that an ECharts chart (built with `charming`) draws into after hydration, loading
-//! ECharts first if the page has not yet. Effects do
+//! A box that an ECharts chart draws into after hydration, loading ECharts first if the page
+//! has not yet. The chart's option comes built by the server ([`ChartOption`]). Effects do
 //! not run on the server, so the SSR HTML carries only the box; each chart's data is also
 //! rendered as a table beside it, so nothing depends on the drawing. The drawing itself
 //! (`draw`) exists only in the browser build. With `hrefs` (one per day), a click anywhere
@@ -9,25 +9,15 @@
 #[cfg(feature = "hydrate")]
 mod draw;
 
-use crate::model::{OverviewDay, PsaDailyTrend};
+use crate::model::ChartOption;
 use leptos::prelude::*;
-
-/// What to draw: plain data, so the same value can be rendered on the server and drawn in the
-/// browser.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ChartSpec {
-    /// Sessions, resolved and escalated per day.
-    OverviewTrend(Vec<OverviewDay>),
-    /// Time entries (bars, left axis) and hours (area, right axis) per day.
-    PsaTrend(Vec<PsaDailyTrend>),
-}
 
 #[component]
 pub fn Chart(
     id: &'static str,
     label: &'static str,
-    spec: ChartSpec,
-    /// Per day of the spec, where a click on that day goes; none: the chart is not a link.
+    option: ChartOption,
+    /// Per day of the chart, where a click on that day goes; none: the chart is not a link.
     #[prop(optional)]
     hrefs: Vec<String>,
 ) -> impl IntoView {
@@ -47,7 +37,7 @@ pub fn Chart(
                 navigate(href, Default::default());
             }
         };
-        let drawing = StoredValue::new_local((spec, std::rc::Rc::new(go) as draw::OnDay));
+        let drawing = StoredValue::new_local((option, std::rc::Rc::new(go) as draw::OnDay));
         let redraw = move |element: web_sys::Element| {
             draw::with_echarts(move || draw_when_mounted(element, drawing, 0));
         };
@@ -64,7 +54,7 @@ pub fn Chart(
         on_cleanup(move || resize.remove());
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (spec, hrefs);
+    let _ = (option, hrefs);
     view! { <div id=id node_ref=node role="img" aria-label=label class=class></div> }
 }
 
@@ -75,14 +65,14 @@ pub fn Chart(
 #[cfg(feature = "hydrate")]
 fn draw_when_mounted(
     element: web_sys::Element,
-    drawing: StoredValue<(ChartSpec, draw::OnDay), LocalStorage>,
+    drawing: StoredValue<(ChartOption, draw::OnDay), LocalStorage>,
     frames: u32,
 ) {
     if drawing.is_disposed() {
         return;
     }
     if element.is_connected() {
-        drawing.try_with_value(|(spec, go)| draw::draw(&element, spec, go.clone()));
+        drawing.try_with_value(|(option, go)| draw::draw(&element, option, go.clone()));
     } else if frames < 600 {
         request_animation_frame(move || draw_when_mounted(element, drawing, frames + 1));
     }
