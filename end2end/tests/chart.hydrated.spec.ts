@@ -58,3 +58,27 @@ test('ECharts is downloaded only when a tab has a chart to draw', async ({ page 
   expect(bundles, 'one download for both charts').toHaveLength(1);
   expect(bundles[0]).toMatch(/\/vendor\/echarts\.min\.js\?v=[0-9a-f]{16}$/);
 });
+
+// On a phone the first screen is the cards: the chart below them is drawn, and ECharts
+// downloaded, only when it is scrolled near (SPEC §12: a first load that never reaches it
+// never pays for it).
+test('a chart below the fold loads ECharts and draws when scrolled to', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 700 });
+  const bundles: string[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/vendor/echarts.min.js') bundles.push(request.url());
+  });
+  await signIn(page, NORTHWIND_ADMIN, '/analytics');
+  await expect(page).toHaveURL(/\/analytics$/);
+  await hydrated(page);
+  const chart = page.locator('#overview-trend-chart');
+  const box = (await chart.boundingBox())!;
+  expect(box.y, 'the chart starts below the first screen').toBeGreaterThan(700 + 200);
+  await page.waitForLoadState('networkidle');
+  expect(bundles, 'nothing drawn yet').toEqual([]);
+  await expect(chart.locator('canvas')).toHaveCount(0);
+
+  await chart.scrollIntoViewIfNeeded();
+  await expect(chart.locator('canvas')).toHaveCount(1);
+  expect(bundles).toHaveLength(1);
+});

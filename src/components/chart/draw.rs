@@ -3,8 +3,9 @@
 
 use crate::model::ChartOption;
 use js_sys::{Array, Function, Object, Reflect, JSON};
-use std::rc::Rc;
+use std::{cell::Cell, rc::Rc};
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use web_sys::{IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
 
 /// The id of the `<script>` that loads the bundle, once per page.
 const BUNDLE_SCRIPT: &str = "echarts-bundle";
@@ -40,6 +41,45 @@ pub fn with_echarts(then: impl FnOnce() + 'static) {
     let loaded = Closure::once_into_js(then);
     let _ = script.add_event_listener_with_callback("load", loaded.unchecked_ref());
 }
+
+/// Runs `then` once `element` is within [`NEAR`] of the visible part of the page (at once when
+/// it already is), or at once where the browser cannot tell.
+pub fn when_near_screen(element: &web_sys::Element, then: impl FnOnce() + 'static) {
+    let then = Rc::new(Cell::new(Some(then)));
+    let run = {
+        let then = then.clone();
+        move || {
+            if let Some(then) = then.take() {
+                then();
+            }
+        }
+    };
+    let seen = run.clone();
+    let callback = Closure::<dyn Fn(Array, IntersectionObserver)>::new(
+        move |entries: Array, observer: IntersectionObserver| {
+            let near = entries
+                .iter()
+                .any(|entry| entry.unchecked_into::<IntersectionObserverEntry>().is_intersecting());
+            if near {
+                observer.disconnect();
+                seen();
+            }
+        },
+    );
+    let options = IntersectionObserverInit::new();
+    options.set_root_margin(NEAR);
+    match IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &options) {
+        Ok(observer) => {
+            observer.observe(element);
+            // The observer owns the callback: it is freed with the observer.
+            let _ = callback.into_js_value();
+        }
+        Err(_) => run(),
+    }
+}
+
+/// How far outside the screen a chart starts to load: a little ahead of the scroll.
+const NEAR: &str = "200px";
 
 /// What a click on the plot does with the day (the category's index) under it.
 pub type OnDay = Rc<dyn Fn(usize)>;

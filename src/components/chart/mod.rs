@@ -1,5 +1,5 @@
-//! A box that an ECharts chart draws into after hydration, loading ECharts first if the page
-//! has not yet. The chart's option comes built by the server ([`ChartOption`]). Effects do
+//! A box that an ECharts chart draws into after hydration, once it is on or near the screen,
+//! loading ECharts first if the page has not yet. The chart's option comes built by the server ([`ChartOption`]). Effects do
 //! not run on the server, so the SSR HTML carries only the box; each chart's data is also
 //! rendered as a table beside it, so nothing depends on the drawing. The drawing itself
 //! (`draw`) exists only in the browser build. With `hrefs` (one per day), a click anywhere
@@ -38,16 +38,27 @@ pub fn Chart(
             }
         };
         let drawing = StoredValue::new_local((option, std::rc::Rc::new(go) as draw::OnDay));
+        // Whether the box has come near the screen (and so has been drawn).
+        let near = StoredValue::new(false);
         let redraw = move |element: web_sys::Element| {
             draw::with_echarts(move || draw_when_mounted(element, drawing, 0));
         };
+        // A chart below the fold (the phone's first screen is the cards) is drawn, and ECharts
+        // downloaded, only when it is scrolled near: a first load that never reaches it never
+        // pays for it (SPEC §12).
         Effect::new(move |_| {
             if let Some(element) = node.get() {
-                redraw(element.into());
+                let element: web_sys::Element = element.into();
+                draw::when_near_screen(&element.clone(), move || {
+                    near.try_update_value(|near| *near = true);
+                    redraw(element);
+                });
             }
         });
         let resize = window_event_listener(leptos::ev::resize, move |_| {
-            if let Some(element) = node.get_untracked() {
+            if let Some(element) =
+                node.get_untracked().filter(|_| near.try_get_value() == Some(true))
+            {
                 redraw(element.into());
             }
         });
