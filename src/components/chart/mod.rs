@@ -1,10 +1,10 @@
 //! A box that an ECharts chart draws into after hydration, once it is on or near the screen,
-//! loading ECharts first if the page has not yet. The chart's option comes built by the server ([`ChartOption`]). Effects do
-//! not run on the server, so the SSR HTML carries only the box; each chart's data is also
-//! rendered as a table beside it, so nothing depends on the drawing. The drawing itself
-//! (`draw`) exists only in the browser build. With `hrefs` (one per day), a click anywhere
-//! over a day in the plot goes to that link (SPEC §8: the day's sessions); the table's links
-//! are the same for keyboards, screen readers and no JavaScript.
+//! loading ECharts first if the page has not yet. The chart's option comes built by the server
+//! ([`ChartOption`]). Effects do not run on the server, so the SSR HTML carries only the box;
+//! each chart's data is also rendered as a table beside it, so nothing depends on the drawing.
+//! The drawing itself (`draw`) exists only in the browser build. With `hrefs` (one per day), a
+//! click anywhere over a day in the plot goes to that link (SPEC §8: the day's sessions); the
+//! table's links are the same for keyboards, screen readers and no JavaScript.
 
 #[cfg(feature = "hydrate")]
 mod draw;
