@@ -30,11 +30,7 @@ pub fn overview_trend(days: &[OverviewDay]) -> ChartOption {
             .data(days.iter().map(pick).collect::<Vec<i64>>())
     };
     option(
-        Chart::new()
-            .tooltip(Tooltip::new().trigger(Trigger::Axis))
-            .legend(Legend::new().top(0).text_style(TextStyle::new().color(LABEL)))
-            .grid(Grid::new().left(40).right(16).top(40).bottom(28))
-            .x_axis(day_axis(days.iter().map(|d| d.date.as_str())))
+        by_day(days.iter().map(|d| d.date.as_str()), 16)
             .y_axis(value_axis().min_interval(1))
             .series(series("Sessions", SESSIONS, |d| d.sessions))
             .series(series("Resolved", RESOLVED, |d| d.resolved))
@@ -45,11 +41,8 @@ pub fn overview_trend(days: &[OverviewDay]) -> ChartOption {
 /// Time entries (bars, left axis) and hours (area, right axis) per day.
 pub fn psa_trend(days: &[PsaDailyTrend]) -> ChartOption {
     option(
-        Chart::new()
-            .tooltip(Tooltip::new().trigger(Trigger::Axis))
-            .legend(Legend::new().top(0).text_style(TextStyle::new().color(LABEL)))
-            .grid(Grid::new().left(40).right(48).top(40).bottom(28))
-            .x_axis(day_axis(days.iter().map(|d| d.date.as_str())))
+        // Room on the right for the hours axis.
+        by_day(days.iter().map(|d| d.date.as_str()), 48)
             .y_axis(value_axis().name("Entries").min_interval(1))
             .y_axis(value_axis().name("Hours").split_line(SplitLine::new().show(false)))
             .series(
@@ -76,6 +69,16 @@ pub fn psa_trend(days: &[PsaDailyTrend]) -> ChartOption {
 /// ever did, the option is empty and the page shows the day table without the drawing.
 fn option(chart: Chart) -> ChartOption {
     ChartOption(serde_json::to_string(&chart).unwrap_or_default())
+}
+
+/// A chart over these days: the tooltip for a whole day, the legend on top, the plot's grid
+/// (`right` px free on its right) and the days along the x axis.
+fn by_day<'a>(dates: impl Iterator<Item = &'a str>, right: i64) -> Chart {
+    Chart::new()
+        .tooltip(Tooltip::new().trigger(Trigger::Axis))
+        .legend(Legend::new().top(0).text_style(TextStyle::new().color(LABEL)))
+        .grid(Grid::new().left(40).right(right).top(40).bottom(28))
+        .x_axis(day_axis(dates))
 }
 
 fn value_axis() -> Axis {
