@@ -4,6 +4,7 @@
 use super::{rate_limit, state::AppState};
 use crate::error::AppError;
 use axum::{extract::FromRequestParts, http::request::Parts};
+use chrono::{DateTime, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
@@ -65,13 +66,26 @@ pub async fn revoke(pool: &PgPool, id_or_prefix: &str) -> Result<bool, AppError>
     Ok(revoked > 0)
 }
 
-pub async fn authenticate(pool: &PgPool, key: &str) -> Result<ApiClient, AppError> {
-    let row: Option<(Uuid, Uuid)> = sqlx::query_as("SELECT * FROM api_key_principal($1)")
-        .bind(hash(key))
-        .fetch_optional(pool)
-        .await?;
-    row.map(|(key_id, account_id)| ApiClient { account_id, key_id })
-        .ok_or(AppError::unauthorized("Invalid or revoked API key."))
+/// The account of `key`, with one hit spent from the key's ingest budget (SPEC §10, shared by
+/// every instance): one round trip for both. An unknown or revoked key spends nothing.
+pub async fn authenticate_and_spend(
+    pool: &PgPool,
+    key: &str,
+    limit: rate_limit::Limit,
+) -> Result<ApiClient, AppError> {
+    let row: Option<(Uuid, Uuid, i32, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT k.id, k.account_id, h.hits, h.resets_at
+         FROM api_key_principal($1) k CROSS JOIN LATERAL rate_limit_add($2 || k.id::text, $3, 1) h",
+    )
+    .bind(hash(key))
+    .bind(rate_limit::INGEST_PREFIX)
+    .bind(rate_limit::window_millis(limit))
+    .fetch_optional(pool)
+    .await?;
+    let (key_id, account_id, hits, resets_at) =
+        row.ok_or(AppError::unauthorized("Invalid or revoked API key."))?;
+    rate_limit::judge(&rate_limit::ingest_bucket(key_id), limit, hits, resets_at)?;
+    Ok(ApiClient { account_id, key_id })
 }
 
 impl FromRequestParts<AppState> for ApiClient {
@@ -87,10 +101,7 @@ impl FromRequestParts<AppState> for ApiClient {
             .ok_or_else(|| {
                 AppError::unauthorized("Send the API key as `Authorization: Bearer <key>`.")
             })?;
-        let client = authenticate(&state.pool, key).await?;
-        // Each key's own budget (SPEC §10), shared by every instance.
         let limit = rate_limit::Limit::per_minute(state.config.ingest_rate_per_minute);
-        rate_limit::hit(&state.pool, &rate_limit::ingest_bucket(client.key_id), limit).await?;
-        Ok(client)
+        authenticate_and_spend(&state.pool, key, limit).await
     }
 }

@@ -46,15 +46,10 @@ pub async fn claim(
     key: &str,
     fingerprint: &[u8],
 ) -> Result<Option<Answer>, AppError> {
-    // Takes the key's row lock (or waits for a concurrent holder to finish) without writing.
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1 || ':' || $2, 0))")
-        .bind(account_id.to_string())
-        .bind(key)
-        .execute(&mut **tx)
-        .await?;
+    // Waits for a concurrent holder of the key to finish, then reads what it left
+    // (`idempotency_claim`, migration 20261207000001: the lock and the read in one round trip).
     let stored: Option<(Vec<u8>, i32, Value)> = sqlx::query_as(
-        "SELECT request_hash, status_code, response_body FROM idempotency_keys
-         WHERE account_id = $1 AND key = $2",
+        "SELECT request_hash, status_code, response_body FROM idempotency_claim($1, $2)",
     )
     .bind(account_id)
     .bind(key)

@@ -36,32 +36,32 @@ pub fn analytics_bucket(user_id: Uuid, read: &str) -> String {
     format!("analytics:{user_id}:{read}")
 }
 
+/// The start of every API key's ingest bucket name: the key's id follows.
+pub const INGEST_PREFIX: &str = "ingest:";
+
 pub fn ingest_bucket(api_key_id: Uuid) -> String {
-    format!("ingest:{api_key_id}")
+    format!("{INGEST_PREFIX}{api_key_id}")
 }
 
-/// Counts `cost` hits on the bucket and returns its hits in the window and when it resets.
+/// A bucket's window as `rate_limit_add` takes it.
+pub fn window_millis(limit: Limit) -> f64 {
+    limit.window.as_secs_f64() * 1000.0
+}
+
+/// Counts `cost` hits on the bucket and returns its hits in the window and when it resets
+/// (the window's rule is `rate_limit_add`'s, migration 20261207000001).
 async fn add(
     pool: &PgPool,
     bucket: &str,
-    window: Duration,
+    limit: Limit,
     cost: i32,
 ) -> Result<(i32, DateTime<Utc>), AppError> {
-    // Every SET expression sees the row as it was: a window that has ended starts over.
-    Ok(sqlx::query_as(
-        "INSERT INTO rate_limit_buckets AS b (bucket, hits, resets_at)
-         VALUES ($1, $3, now() + $2 * interval '1 millisecond')
-         ON CONFLICT (bucket) DO UPDATE SET
-             hits = CASE WHEN b.resets_at <= now() THEN $3 ELSE b.hits + $3 END,
-             resets_at = CASE WHEN b.resets_at <= now() THEN EXCLUDED.resets_at
-                              ELSE b.resets_at END
-         RETURNING hits, resets_at",
-    )
-    .bind(bucket)
-    .bind(window.as_secs_f64() * 1000.0)
-    .bind(cost)
-    .fetch_one(pool)
-    .await?)
+    Ok(sqlx::query_as("SELECT hits, resets_at FROM rate_limit_add($1, $2, $3)")
+        .bind(bucket)
+        .bind(window_millis(limit))
+        .bind(cost)
+        .fetch_one(pool)
+        .await?)
 }
 
 /// 429 for `bucket`, counted by the bucket's kind (the part before its first `:`).
@@ -79,7 +79,17 @@ fn limited(bucket: &str, resets_at: DateTime<Utc>) -> AppError {
 
 /// Spends one hit of the bucket, or answers 429 when the window's hits are spent.
 pub async fn hit(pool: &PgPool, bucket: &str, limit: Limit) -> Result<(), AppError> {
-    let (hits, resets_at) = add(pool, bucket, limit.window, 1).await?;
+    let (hits, resets_at) = add(pool, bucket, limit, 1).await?;
+    judge(bucket, limit, hits, resets_at)
+}
+
+/// The verdict on a hit just counted: 429 once the window holds more than `limit.max`.
+pub fn judge(
+    bucket: &str,
+    limit: Limit,
+    hits: i32,
+    resets_at: DateTime<Utc>,
+) -> Result<(), AppError> {
     if hits > limit.max as i32 {
         return Err(limited(bucket, resets_at));
     }
@@ -102,7 +112,7 @@ pub async fn check(pool: &PgPool, bucket: &str, limit: Limit) -> Result<(), AppE
 
 /// Counts one hit without judging it (a sign-in failure).
 pub async fn record(pool: &PgPool, bucket: &str, limit: Limit) -> Result<(), AppError> {
-    add(pool, bucket, limit.window, 1).await.map(drop)
+    add(pool, bucket, limit, 1).await.map(drop)
 }
 
 /// Empties the bucket (a successful sign-in resets its email's failures).

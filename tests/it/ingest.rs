@@ -154,6 +154,57 @@ async fn a_thousand_concurrent_matches_count_exactly_a_thousand(pool: PgPool) {
     assert_eq!(flow(&pool, FLOW_1).await, (1000, Some(0.0), true));
 }
 
+/// Outcomes of many sessions of one flow at once, forty writers on five connections: the flow's
+/// success rate ends exact (each outcome recounts it under the flow's row lock, taken after the
+/// session's).
+#[sqlx::test(fixtures("ingest"))]
+async fn concurrent_outcomes_leave_the_exact_success_rate(pool: PgPool) {
+    let ids: Vec<Uuid> = sqlx::query_scalar(
+        "INSERT INTO ai_sessions (account_id, problem_domain, matched_flow_id, confidence,
+                                  confidence_tier)
+         SELECT $1, 'Email', $2, 0.9, 'guided' FROM generate_series(1, 400) RETURNING id",
+    )
+    .bind(ACCOUNT_A)
+    .bind(FLOW_1)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let key = api_key(&pool, "Account A").await;
+    let config = flowpilot_analytics::server::config::AppConfig::for_tests();
+    let (app, _) =
+        crate::common::app_on_small_pool(&pool, 5, std::time::Duration::from_secs(60), config);
+    let mut tasks = Vec::new();
+    for (n, chunk) in ids.chunks(10).enumerate() {
+        let (app, key, chunk) = (app.clone(), key.clone(), chunk.to_vec());
+        tasks.push(tokio::spawn(async move {
+            for (i, id) in chunk.into_iter().enumerate() {
+                // Three in four resolved, the rest escalated, interleaved across the writers.
+                let status = if (n + i) % 4 == 0 { "escalated" } else { "resolved" };
+                // With a key, as the engine sends it: its record is written between the
+                // flow's recount and the commit.
+                let path = format!("/api/v1/sessions/{id}/outcome");
+                let idempotency = format!("outcome-{id}");
+                let body = json!({ "status": status });
+                let r = ingest(&app, &key, &path, body, Some(&idempotency)).await;
+                assert_eq!(r.status, 200, "{}", r.body);
+            }
+        }));
+    }
+    assert_eq!(tasks.len(), 40);
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let escalated: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM ai_sessions WHERE matched_flow_id = $1 AND status = 'escalated'",
+    )
+    .bind(FLOW_1)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(escalated, 100);
+    assert_eq!(flow(&pool, FLOW_1).await.1, Some(0.75));
+}
+
 #[sqlx::test(fixtures("ingest"))]
 async fn another_accounts_ids_are_not_found(pool: PgPool) {
     let a = api_key(&pool, "Account A").await;

@@ -46,20 +46,6 @@ pub async fn lock_session(
     .ok_or_else(|| AppError::not_found("No such session."))
 }
 
-async fn reload(
-    conn: &mut PgConnection,
-    account_id: Uuid,
-    id: Uuid,
-) -> Result<SessionOut, AppError> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {SESSION_COLUMNS} FROM ai_sessions WHERE account_id = $1 AND id = $2"
-    ))
-    .bind(account_id)
-    .bind(id)
-    .fetch_one(conn)
-    .await?)
-}
-
 fn answer(
     status: StatusCode,
     session: &SessionOut,
@@ -193,6 +179,11 @@ pub async fn matched(SessionId(id): SessionId, request: Request) -> Response {
                 let account = request.client.account_id;
                 let session = lock_session(tx, account, id).await?;
                 let previous = session.matched_flow_id.filter(|old| *old != body.flow_id);
+                // A new match counts a use; matching the same flow again only moves confidence.
+                let moved = Move {
+                    to: (session.matched_flow_id != Some(body.flow_id)).then_some(body.flow_id),
+                    from: previous,
+                };
                 let mut flows = vec![body.flow_id];
                 flows.extend(previous);
                 flows.sort();
@@ -209,40 +200,20 @@ pub async fn matched(SessionId(id): SessionId, request: Request) -> Response {
                     return Err(AppError::not_found("No such active flow."));
                 }
 
-                sqlx::query(
+                let session: SessionOut = sqlx::query_as(&format!(
                     "UPDATE ai_sessions SET matched_flow_id = $3, confidence = $4, confidence_tier = $5
-                     WHERE account_id = $1 AND id = $2",
-                )
+                     WHERE account_id = $1 AND id = $2
+                     RETURNING {SESSION_COLUMNS}"
+                ))
                 .bind(account)
                 .bind(id)
                 .bind(body.flow_id)
                 .bind(body.confidence)
                 .bind(&body.confidence_tier)
-                .execute(&mut **tx)
+                .fetch_one(&mut **tx)
                 .await?;
-                if session.matched_flow_id != Some(body.flow_id) {
-                    sqlx::query(
-                        "UPDATE trees SET usage_count = usage_count + 1, last_matched_at = now()
-                         WHERE account_id = $1 AND id = $2",
-                    )
-                    .bind(account)
-                    .bind(body.flow_id)
-                    .execute(&mut **tx)
-                    .await?;
-                }
-                if let Some(old) = previous {
-                    sqlx::query(
-                        "UPDATE trees SET usage_count = greatest(usage_count - 1, 0)
-                         WHERE account_id = $1 AND id = $2",
-                    )
-                    .bind(account)
-                    .bind(old)
-                    .execute(&mut **tx)
-                    .await?;
-                    recompute_success_rate(tx, account, old).await?;
-                }
-                recompute_success_rate(tx, account, body.flow_id).await?;
-                answer(StatusCode::OK, &reload(tx, account, id).await?)
+                update_flows(tx, account, &flows, moved).await?;
+                answer(StatusCode::OK, &session)
             })
         })
         .await
@@ -269,30 +240,26 @@ pub async fn outcome(SessionId(id): SessionId, request: Request) -> Response {
                     ));
                 }
                 let account = request.client.account_id;
-                let session = lock_session(tx, account, id).await?;
-                if let Some(flow) = session.matched_flow_id {
-                    sqlx::query("SELECT 1 FROM trees WHERE account_id = $1 AND id = $2 FOR UPDATE")
-                        .bind(account)
-                        .bind(flow)
-                        .execute(&mut **tx)
-                        .await?;
-                }
-                sqlx::query(
+                // The session's row lock first, then its flow's (the module's lock order).
+                let session: SessionOut = sqlx::query_as(&format!(
                     "UPDATE ai_sessions
                      SET status = $3,
                          resolved_at = CASE WHEN $3 IN ('resolved', 'escalated')
                                             THEN greatest(now(), created_at) END
-                     WHERE account_id = $1 AND id = $2",
-                )
+                     WHERE account_id = $1 AND id = $2
+                     RETURNING {SESSION_COLUMNS}"
+                ))
                 .bind(account)
                 .bind(id)
                 .bind(&body.status)
-                .execute(&mut **tx)
-                .await?;
+                .fetch_optional(&mut **tx)
+                .await?
+                .ok_or_else(|| AppError::not_found("No such session."))?;
                 if let Some(flow) = session.matched_flow_id {
-                    recompute_success_rate(tx, account, flow).await?;
+                    lock_flows(tx, account, &[flow]).await?;
+                    update_flows(tx, account, &[flow], Move::default()).await?;
                 }
-                answer(StatusCode::OK, &reload(tx, account, id).await?)
+                answer(StatusCode::OK, &session)
             })
         })
         .await
@@ -319,37 +286,69 @@ pub async fn ticket(SessionId(id): SessionId, request: Request) -> Response {
                     ));
                 }
                 let account = request.client.account_id;
-                lock_session(tx, account, id).await?;
-                sqlx::query(
-                    "UPDATE ai_sessions SET psa_ticket_id = $3 WHERE account_id = $1 AND id = $2",
-                )
+                let session: SessionOut = sqlx::query_as(&format!(
+                    "UPDATE ai_sessions SET psa_ticket_id = $3 WHERE account_id = $1 AND id = $2
+                     RETURNING {SESSION_COLUMNS}"
+                ))
                 .bind(account)
                 .bind(id)
                 .bind(ticket)
-                .execute(&mut **tx)
-                .await?;
-                answer(StatusCode::OK, &reload(tx, account, id).await?)
+                .fetch_optional(&mut **tx)
+                .await?
+                .ok_or_else(|| AppError::not_found("No such session."))?;
+                answer(StatusCode::OK, &session)
             })
         })
         .await
 }
 
-/// A flow's success rate: resolved ÷ all sessions matched to the flow, 3 decimals, null when none. Run with
-/// the flow's row locked, so the count sees every committed match.
-pub async fn recompute_success_rate(
+/// What a match does to the flows' use counts: `to` gains one (its last match is now), `from`
+/// loses one.
+#[derive(Default)]
+struct Move {
+    to: Option<Uuid>,
+    from: Option<Uuid>,
+}
+
+/// Locks the account's `flows` in id order (the module's lock order, after the session).
+async fn lock_flows(
     tx: &mut Transaction<'static, Postgres>,
     account_id: Uuid,
-    flow_id: Uuid,
+    flows: &[Uuid],
 ) -> Result<(), AppError> {
     sqlx::query(
-        "UPDATE trees SET success_rate = (
-             SELECT round(count(*) FILTER (WHERE status = 'resolved')::numeric
-                          / nullif(count(*), 0), 3)::float8
-             FROM ai_sessions WHERE account_id = $1 AND matched_flow_id = $2)
-         WHERE account_id = $1 AND id = $2",
+        "SELECT 1 FROM trees WHERE account_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE",
     )
     .bind(account_id)
-    .bind(flow_id)
+    .bind(flows)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The counters of `flows`, whose rows this transaction has locked: the uses `moved`, and each
+/// flow's success rate (`flow_success_rate`, migration 20261207000001) recounted — after the
+/// session's change, in a statement of its own, so the count sees it and every committed
+/// match.
+async fn update_flows(
+    tx: &mut Transaction<'static, Postgres>,
+    account_id: Uuid,
+    flows: &[Uuid],
+    moved: Move,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE trees
+         SET usage_count = CASE WHEN id = $3 THEN usage_count + 1
+                                WHEN id = $4 THEN greatest(usage_count - 1, 0)
+                                ELSE usage_count END,
+             last_matched_at = CASE WHEN id = $3 THEN now() ELSE last_matched_at END,
+             success_rate = flow_success_rate(account_id, id)
+         WHERE account_id = $1 AND id = ANY($2)",
+    )
+    .bind(account_id)
+    .bind(flows)
+    .bind(moved.to)
+    .bind(moved.from)
     .execute(&mut **tx)
     .await?;
     Ok(())
