@@ -114,3 +114,65 @@ async fn a_seeded_account_is_what_the_triggers_would_have_written(pool: PgPool) 
     .unwrap();
     crate::rollups::assert_rollups_equal_a_rebuild(&pool, account, "written after the seed").await;
 }
+
+/// An account larger than one COPY batch is written by two connections at once, each batch
+/// with its sessions' logs: every generated row arrives, and the one fold afterwards leaves
+/// the rollups equal to a rebuild.
+#[sqlx::test]
+async fn a_seed_of_several_batches_is_written_by_two_connections_and_folded_once(pool: PgPool) {
+    let options =
+        seed::SeedOptions { accounts: 1, sessions_per_account: 41_000, days: 30, rng_seed: 7 };
+    let report = seed::seed_sized(&pool, &options).await.unwrap();
+    let written: (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM ai_sessions), (SELECT count(*) FROM psa_activity_logs)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(written, (41_000, report.activity_logs as i64));
+    // Three batches (20k, 20k, 1k) to two writers: two transactions wrote the sessions.
+    let writers: i64 = sqlx::query_scalar("SELECT count(DISTINCT xmin::text) FROM ai_sessions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(writers, 2);
+    assert_eq!(crate::rollups::sessions_not_matching_their_logs(&pool).await, 0);
+    let account: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM accounts").fetch_one(&pool).await.unwrap();
+    crate::rollups::assert_rollups_equal_a_rebuild(&pool, account, "seeded in batches").await;
+}
+
+/// A seed that fails part way — here one row of one writer's COPY refused by PostgreSQL,
+/// while the other writer goes on and commits its batches — removes the account it was
+/// writing: no sessions, logs, rollups or users of it are left.
+#[sqlx::test]
+async fn a_seed_that_fails_part_way_leaves_nothing_of_the_account(pool: PgPool) {
+    sqlx::raw_sql(
+        "CREATE SEQUENCE injected_fault;
+         CREATE FUNCTION injected_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+             IF nextval('injected_fault') = 30000 THEN
+                 RAISE EXCEPTION 'injected fault: the disk is full';
+             END IF;
+             RETURN NEW;
+         END $$;
+         CREATE TRIGGER injected_fault BEFORE INSERT ON ai_sessions
+             FOR EACH ROW EXECUTE FUNCTION injected_fault();",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let options =
+        seed::SeedOptions { accounts: 1, sessions_per_account: 41_000, days: 30, rng_seed: 7 };
+    // The error itself is logged; the caller learns that the seed failed.
+    assert!(seed::seed_sized(&pool, &options).await.is_err(), "the seed went through the fault");
+    let left: (i64, i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM ai_sessions),
+                (SELECT count(*) FROM psa_activity_logs), (SELECT count(*) FROM users),
+                (SELECT count(*) FROM session_day_rollups)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(left, (0, 0, 0, 0, 0));
+}

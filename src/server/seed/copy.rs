@@ -6,18 +6,23 @@ use sqlx::PgConnection;
 /// Sessions (and their logs) sent per COPY.
 pub const SESSIONS_PER_COPY: usize = 20_000;
 
-pub async fn flush(
-    conn: &mut PgConnection,
-    sessions_csv: &mut String,
-    logs_csv: &mut String,
-) -> Result<(), AppError> {
+/// One COPY's worth: sessions and their logs, as CSV.
+#[derive(Default)]
+pub struct Batch {
+    pub sessions: String,
+    pub logs: String,
+    pub count: usize,
+}
+
+/// The batch's sessions, then their logs (which refer to them).
+pub async fn flush(conn: &mut PgConnection, mut batch: Batch) -> Result<(), AppError> {
     copy_csv(
         conn,
         "COPY ai_sessions (account_id, id, user_id, problem_domain, status, confidence_tier,
                            confidence, matched_flow_id, psa_ticket_id, created_at, resolved_at,
                            note_pushed, time_entry_pushed, client_id, psa_activity_count)
          FROM STDIN (FORMAT csv)",
-        sessions_csv,
+        &mut batch.sessions,
     )
     .await?;
     copy_csv(
@@ -25,7 +30,7 @@ pub async fn flush(
         "COPY psa_activity_logs (account_id, id, session_id, activity_type, hours_logged,
                                  psa_ticket_id, created_at, user_id, client_id)
          FROM STDIN (FORMAT csv)",
-        logs_csv,
+        &mut batch.logs,
     )
     .await
 }

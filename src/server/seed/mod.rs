@@ -141,9 +141,7 @@ async fn seed_accounts(pool: &PgPool, specs: &[AccountSpec]) -> Result<SeedRepor
     let now = Utc::now();
     let mut report = SeedReport { accounts: 0, sessions: 0, activity_logs: 0, seconds: 0.0 };
     for spec in specs {
-        let mut tx = pool.begin().await?;
-        let logs = seed_account(&mut tx, spec, &password_hash, now).await?;
-        tx.commit().await?;
+        let logs = seed_account(pool, spec, &password_hash, now).await?;
         report.accounts += 1;
         report.sessions += spec.sessions;
         report.activity_logs += logs;
@@ -151,38 +149,169 @@ async fn seed_accounts(pool: &PgPool, specs: &[AccountSpec]) -> Result<SeedRepor
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }
+
+/// How many connections COPY an account's sessions and logs at once. The COPYs' foreign-key
+/// checks and index upkeep are PostgreSQL's work, one core per connection: with one
+/// connection the seed ran at one core (the generator near 0%).
+const WRITERS: usize = 2;
+
+/// One account, in three steps: its frame (the account, its users, flows and clients) in one
+/// transaction; its sessions and logs generated in order and COPYed by [`WRITERS`]
+/// connections at once, each in its own transaction with the rollup triggers deferred; then
+/// one fold of its rollups and flow counters. Until the fold commits, the account's rollups
+/// lag its rows: seed before serving it. If any step fails the account is removed, so no
+/// half-seeded account is left (a process killed mid-seed leaves one, which the next seed of
+/// that name replaces).
 async fn seed_account(
-    conn: &mut PgConnection,
+    pool: &PgPool,
     spec: &AccountSpec,
     password_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<u64, AppError> {
     let mut rng = ChaCha8Rng::seed_from_u64(spec.rng_seed);
-    // The operator's bulk load, not a request: its COPYs and its fold take as long as the
-    // account is large (the fold of 1M sessions, tens of seconds), beyond the connection's
-    // statement timeout.
-    sqlx::query("SET LOCAL statement_timeout = 0").execute(&mut *conn).await?;
-    // The account's users first (a user outlives its account), then the account. It goes
-    // whole, rollups and all (ON DELETE CASCADE), so its rows' triggers are deferred: they
-    // would only fold changes into rollups about to be deleted.
+    let mut tx = pool.begin().await?;
+    let frame = insert_frame(&mut tx, spec, password_hash, now, &mut rng).await?;
+    tx.commit().await?;
+    let account_id = frame.account_id;
+    let seeded = async {
+        let logs = stream_sessions(pool, spec, frame, &mut rng, now).await?;
+        fold(pool, account_id).await?;
+        Ok(logs)
+    }
+    .await;
+    if seeded.is_err() {
+        let mut tx = pool.begin().await?;
+        sqlx::query("SET LOCAL statement_timeout = 0").execute(&mut *tx).await?;
+        remove_accounts_named(&mut tx, &spec.name).await?;
+        tx.commit().await?;
+    }
+    seeded
+}
+
+/// What the sessions are generated against.
+struct Frame {
+    account_id: Uuid,
+    flows: Vec<Vec<Flow>>,
+    clients: Spread,
+    technicians: Spread,
+}
+
+/// Removes the accounts of this name and their users (a user outlives its account), rollups
+/// and all (ON DELETE CASCADE): their rows' triggers are deferred, as they would only fold
+/// changes into rollups about to be deleted; the deferral ends with the deletes.
+async fn remove_accounts_named(conn: &mut PgConnection, name: &str) -> Result<(), AppError> {
     defer_rollups(conn, true).await?;
     sqlx::query("DELETE FROM users WHERE account_id IN (SELECT id FROM accounts WHERE name = $1)")
-        .bind(&spec.name)
+        .bind(name)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("DELETE FROM accounts WHERE name = $1")
-        .bind(&spec.name)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query("DELETE FROM accounts WHERE name = $1").bind(name).execute(&mut *conn).await?;
+    defer_rollups(conn, false).await
+}
+
+/// Generates the account's sessions and logs in order (the same seed gives the same rows) and
+/// hands each COPY batch to the next writer in turn; a session's logs travel in its batch.
+async fn stream_sessions(
+    pool: &PgPool,
+    spec: &AccountSpec,
+    mut frame: Frame,
+    rng: &mut ChaCha8Rng,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    // A pool smaller than the writers would leave a writer waiting for a connection while
+    // the generator waits for it to take a batch.
+    let writers = WRITERS.min(pool.options().get_max_connections().max(1) as usize);
+    let mut batches = Vec::with_capacity(writers);
+    let mut tasks = Vec::with_capacity(writers);
+    for _ in 0..writers {
+        let (send, receive) = tokio::sync::mpsc::channel(1);
+        batches.push(send);
+        tasks.push(tokio::spawn(write_batches(pool.clone(), receive)));
+    }
+    let account_id = frame.account_id;
+    let weights: Vec<u32> = DOMAINS.iter().map(|d| d.weight).collect();
+    let total_weight: u32 = weights.iter().sum();
+    let mut logs_written = 0u64;
+    let mut batch = copy::Batch::default();
+    let mut sent = 0usize;
+    for n in 0..spec.sessions {
+        let session = generate_session(rng, spec, &frame.flows, total_weight, now, n);
+        // The technician and client come from generators of their own: drawn here, before the
+        // logs that carry them, every value is what it was when they were drawn after.
+        let client = (!frame.clients.rng.gen_bool(NO_CLIENT_SHARE)).then(|| frame.clients.pick());
+        let owner = (frame.technicians.pick(), client);
+        let pushed = session.write_logs_csv(rng, account_id, owner, now, &mut batch.logs);
+        session.write_csv(account_id, owner, pushed, &mut batch.sessions);
+        logs_written += pushed.logs;
+        batch.count += 1;
+        if batch.count == copy::SESSIONS_PER_COPY || n + 1 == spec.sessions {
+            // A writer that stopped has its error to tell, below.
+            if batches[sent % writers].send(std::mem::take(&mut batch)).await.is_err() {
+                break;
+            }
+            sent += 1;
+        }
+    }
+    drop(batches);
+    let mut outcome = Ok(logs_written);
+    for task in tasks {
+        let written = task.await.map_err(AppError::internal).and_then(|r| r);
+        if outcome.is_ok() {
+            outcome = written.map(|()| logs_written);
+        }
+    }
+    outcome
+}
+
+/// One writer: its own connection and transaction, the rollup triggers deferred, a COPY per
+/// batch it is handed, committed when the batches end.
+async fn write_batches(
+    pool: PgPool,
+    mut batches: tokio::sync::mpsc::Receiver<copy::Batch>,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    // The operator's bulk load, not a request: beyond the connection's statement timeout.
+    sqlx::query("SET LOCAL statement_timeout = 0").execute(&mut *tx).await?;
+    defer_rollups(&mut tx, true).await?;
+    while let Some(batch) = batches.recv().await {
+        copy::flush(&mut tx, batch).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Folds the account's rows into its rollups once (`rebuild_rollups`, one pass grouped by day)
+/// and sets its flows' counters.
+async fn fold(pool: &PgPool, account_id: Uuid) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    // The fold of 1M sessions takes seconds, beyond the connection's statement timeout.
+    sqlx::query("SET LOCAL statement_timeout = 0").execute(&mut *tx).await?;
+    sqlx::query("SELECT rebuild_rollups($1)").bind(account_id).execute(&mut *tx).await?;
+    refresh_flow_counters(&mut tx, account_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The account, its users, categories, flows, clients and technicians: replacing any account
+/// of the same name.
+async fn insert_frame(
+    conn: &mut PgConnection,
+    spec: &AccountSpec,
+    password_hash: &str,
+    now: DateTime<Utc>,
+    rng: &mut ChaCha8Rng,
+) -> Result<Frame, AppError> {
+    // The operator's bulk load, not a request: beyond the connection's statement timeout.
+    sqlx::query("SET LOCAL statement_timeout = 0").execute(&mut *conn).await?;
+    remove_accounts_named(conn, &spec.name).await?;
     // Users of these addresses may be another account's: their sessions fold as usual.
-    defer_rollups(conn, false).await?;
     sqlx::query("DELETE FROM users WHERE lower(email) IN (lower($1), lower($2))")
         .bind(&spec.admin_email)
         .bind(&spec.technician_email)
         .execute(&mut *conn)
         .await?;
 
-    let account_id = random_uuid(&mut rng);
+    let account_id = random_uuid(rng);
     sqlx::query("INSERT INTO accounts (id, name, timezone, created_at) VALUES ($1, $2, $3, $4)")
         .bind(account_id)
         .bind(&spec.name)
@@ -190,9 +319,9 @@ async fn seed_account(
         .bind(now - Duration::days(i64::from(spec.days) + 30))
         .execute(&mut *conn)
         .await?;
-    let technician_id = random_uuid(&mut rng);
+    let technician_id = random_uuid(rng);
     for (id, email, role) in [
-        (random_uuid(&mut rng), &spec.admin_email, "team_admin"),
+        (random_uuid(rng), &spec.admin_email, "team_admin"),
         (technician_id, &spec.technician_email, "technician"),
     ] {
         sqlx::query(
@@ -207,39 +336,11 @@ async fn seed_account(
         .await?;
     }
 
-    // The sessions and logs below fold into the rollups once, at the end: the rows carry what
-    // the triggers would have set on them.
-    defer_rollups(conn, true).await?;
-    let flows = insert_categories_and_flows(conn, &mut rng, account_id, now).await?;
-    let mut clients = insert_clients(conn, spec.rng_seed, account_id).await?;
-    let mut technicians =
+    let flows = insert_categories_and_flows(conn, rng, account_id, now).await?;
+    let clients = insert_clients(conn, spec.rng_seed, account_id).await?;
+    let technicians =
         insert_technicians(conn, spec, account_id, technician_id, password_hash).await?;
-    let weights: Vec<u32> = DOMAINS.iter().map(|d| d.weight).collect();
-    let total_weight: u32 = weights.iter().sum();
-
-    let mut logs_written = 0u64;
-    let mut sessions_csv = String::new();
-    let mut logs_csv = String::new();
-    let mut pending = 0usize;
-    for n in 0..spec.sessions {
-        let session = generate_session(&mut rng, spec, &flows, total_weight, now, n);
-        // The technician and client come from generators of their own: drawn here, before the
-        // logs that carry them, every value is what it was when they were drawn after.
-        let client = (!clients.rng.gen_bool(NO_CLIENT_SHARE)).then(|| clients.pick());
-        let owner = (technicians.pick(), client);
-        let pushed = session.write_logs_csv(&mut rng, account_id, owner, now, &mut logs_csv);
-        session.write_csv(account_id, owner, pushed, &mut sessions_csv);
-        logs_written += pushed.logs;
-        pending += 1;
-        if pending == copy::SESSIONS_PER_COPY {
-            copy::flush(conn, &mut sessions_csv, &mut logs_csv).await?;
-            pending = 0;
-        }
-    }
-    copy::flush(conn, &mut sessions_csv, &mut logs_csv).await?;
-    sqlx::query("SELECT rebuild_rollups($1)").bind(account_id).execute(&mut *conn).await?;
-    refresh_flow_counters(conn, account_id).await?;
-    Ok(logs_written)
+    Ok(Frame { account_id, flows, clients, technicians })
 }
 
 /// Defers the rollup triggers for the rest of the transaction, or ends that (the migration
