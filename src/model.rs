@@ -264,7 +264,7 @@ windowed!(OverviewResponse, CoverageResponse, FlowQualityResponse, EnhancedPsaMe
 /// An ECharts option as JSON text. The server builds it from the data (`server::charts`, with
 /// `charming`), so the browser only parses it and hands it to ECharts: no chart-building code
 /// in the hydrate `.wasm` (SPEC §12).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ChartOption(pub String);
 
