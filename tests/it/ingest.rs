@@ -205,6 +205,54 @@ async fn concurrent_outcomes_leave_the_exact_success_rate(pool: PgPool) {
     assert_eq!(flow(&pool, FLOW_1).await.1, Some(0.75));
 }
 
+/// Matches to a flow and outcomes of its sessions at once, all on one day: both kinds take
+/// the session's lock, then the flow's, then the day's rollup rows, so none waits on another
+/// in a circle (a deadlock would abort one of them).
+#[sqlx::test(fixtures("ingest"))]
+async fn concurrent_matches_and_outcomes_of_one_flow_all_succeed(pool: PgPool) {
+    let matched: Vec<Uuid> = sqlx::query_scalar(
+        "INSERT INTO ai_sessions (account_id, problem_domain, matched_flow_id, confidence,
+                                  confidence_tier)
+         SELECT $1, 'Email', $2, 0.9, 'guided' FROM generate_series(1, 200) RETURNING id",
+    )
+    .bind(ACCOUNT_A)
+    .bind(FLOW_1)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let unmatched: Vec<Uuid> = sqlx::query_scalar(
+        "INSERT INTO ai_sessions (account_id, problem_domain)
+         SELECT $1, 'Email' FROM generate_series(1, 200) RETURNING id",
+    )
+    .bind(ACCOUNT_A)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let key = api_key(&pool, "Account A").await;
+    let config = flowpilot_analytics::server::config::AppConfig::for_tests();
+    let (app, _) =
+        crate::common::app_on_small_pool(&pool, 5, std::time::Duration::from_secs(60), config);
+    let mut tasks = Vec::new();
+    for (outcomes, matches) in matched.chunks(10).zip(unmatched.chunks(10)) {
+        let (app, key) = (app.clone(), key.clone());
+        let (outcomes, matches) = (outcomes.to_vec(), matches.to_vec());
+        tasks.push(tokio::spawn(async move {
+            for (resolved, to_match) in outcomes.into_iter().zip(matches) {
+                let r =
+                    event(&app, &key, &resolved, "outcome", json!({"status": "resolved"})).await;
+                assert_eq!(r.status, 200, "{}", r.body);
+                let r = event(&app, &key, &to_match, "match", match_body(FLOW_1)).await;
+                assert_eq!(r.status, 200, "{}", r.body);
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    // 400 sessions on the flow, the 200 given an outcome resolved.
+    assert_eq!(flow(&pool, FLOW_1).await.1, Some(0.5));
+}
+
 #[sqlx::test(fixtures("ingest"))]
 async fn another_accounts_ids_are_not_found(pool: PgPool) {
     let a = api_key(&pool, "Account A").await;

@@ -1,6 +1,7 @@
 //! Session events: open, match, outcome, ticket link — and the flow counters they keep
 //! (usage count, success rate, last match). Locks are always taken session first, then flows,
-//! so concurrent events on the same session or flow cannot deadlock.
+//! then — by the write's rollup triggers — the day's rollup rows, so concurrent events on the
+//! same session or flow cannot deadlock.
 
 use super::{Request, SessionId};
 use crate::error::AppError;
@@ -240,7 +241,12 @@ pub async fn outcome(SessionId(id): SessionId, request: Request) -> Response {
                     ));
                 }
                 let account = request.client.account_id;
-                // The session's row lock first, then its flow's (the module's lock order).
+                // The session's row lock, then its flow's, then the write (whose triggers take
+                // the day's rollup rows): the module's lock order, the one every event keeps.
+                let locked = lock_session(tx, account, id).await?;
+                if let Some(flow) = locked.matched_flow_id {
+                    lock_flows(tx, account, &[flow]).await?;
+                }
                 let session: SessionOut = sqlx::query_as(&format!(
                     "UPDATE ai_sessions
                      SET status = $3,
@@ -252,11 +258,9 @@ pub async fn outcome(SessionId(id): SessionId, request: Request) -> Response {
                 .bind(account)
                 .bind(id)
                 .bind(&body.status)
-                .fetch_optional(&mut **tx)
-                .await?
-                .ok_or_else(|| AppError::not_found("No such session."))?;
+                .fetch_one(&mut **tx)
+                .await?;
                 if let Some(flow) = session.matched_flow_id {
-                    lock_flows(tx, account, &[flow]).await?;
                     update_flows(tx, account, &[flow], Move::default()).await?;
                 }
                 answer(StatusCode::OK, &session)
