@@ -331,9 +331,9 @@ async fn lock_flows(
 }
 
 /// The counters of `flows`, whose rows this transaction has locked: the uses `moved`, and each
-/// flow's success rate (`flow_success_rate`, migration 20261207000001) recounted — after the
-/// session's change, in a statement of its own, so the count sees it and every committed
-/// match.
+/// flow's success rate (`flow_success_rate`, migration 20261207000002: summed from the flow's
+/// day rollups) — after the session's write, in a statement of its own, so the sum holds that
+/// write (its triggers folded it) and every committed one.
 async fn update_flows(
     tx: &mut Transaction<'static, Postgres>,
     account_id: Uuid,

@@ -493,16 +493,16 @@ async fn insert_categories_and_flows(
     Ok(by_domain)
 }
 
-/// The flow counters the write path keeps (usage, success rate, last match), computed once for the generated history.
+/// The flow counters the write path keeps (usage, success rate, last match), computed once for
+/// the generated history — after the fold, whose rollups the success rate is summed from.
 async fn refresh_flow_counters(conn: &mut PgConnection, account_id: Uuid) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE trees t
          SET usage_count = s.matched,
-             success_rate = round((s.resolved::numeric / s.matched), 3)::float8,
+             success_rate = flow_success_rate(t.account_id, t.id),
              last_matched_at = s.last_matched
          FROM (SELECT matched_flow_id,
                       count(*) AS matched,
-                      count(*) FILTER (WHERE status = 'resolved') AS resolved,
                       max(created_at) AS last_matched
                FROM ai_sessions
                WHERE account_id = $1 AND matched_flow_id IS NOT NULL
