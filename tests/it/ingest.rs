@@ -120,23 +120,36 @@ async fn re_matching_moves_the_use_and_repeating_a_match_counts_once(pool: PgPoo
     assert_eq!(flow(&pool, FLOW_2).await.0, 1, "the same match again is not a new use");
 }
 
-#[sqlx::test(fixtures("ingest"))]
-async fn a_thousand_concurrent_matches_count_exactly_a_thousand(pool: PgPool) {
-    let ids: Vec<Uuid> = sqlx::query_scalar(
-        "INSERT INTO ai_sessions (account_id, problem_domain)
-         SELECT $1, 'Email' FROM generate_series(1, 1000) RETURNING id",
+/// `count` new sessions of account A, matched to `flow` (guided, 0.9) or to none.
+async fn sessions_of_a(pool: &PgPool, count: i32, flow: Option<Uuid>) -> Vec<Uuid> {
+    sqlx::query_scalar(
+        "INSERT INTO ai_sessions (account_id, problem_domain, matched_flow_id, confidence,
+                                  confidence_tier)
+         SELECT $1, 'Email', $2, CASE WHEN $2 IS NOT NULL THEN 0.9 END,
+                CASE WHEN $2 IS NOT NULL THEN 'guided' END
+         FROM generate_series(1, $3) RETURNING id",
     )
     .bind(ACCOUNT_A)
-    .fetch_all(&pool)
+    .bind(flow)
+    .bind(count)
+    .fetch_all(pool)
     .await
-    .unwrap();
-    let key = api_key(&pool, "Account A").await;
-    // Fifty writers queue for the test pool's five connections while every match waits for
-    // the flow's row: on a loaded CI host a wait can pass the 3 s acquire timeout (a 503 the
-    // client would retry), which is not what this test is about — exact counts are.
+    .unwrap()
+}
+
+/// The app on five connections for many concurrent writers. They queue for the connections
+/// while every event waits for the flow's row: on a loaded CI host a wait can pass the 3 s
+/// acquire timeout (a 503 the client would retry), which is not what these tests are about.
+fn app_for_writers(pool: &PgPool) -> axum::Router {
     let config = flowpilot_analytics::server::config::AppConfig::for_tests();
-    let (app, _) =
-        crate::common::app_on_small_pool(&pool, 5, std::time::Duration::from_secs(60), config);
+    crate::common::app_on_small_pool(pool, 5, std::time::Duration::from_secs(60), config).0
+}
+
+#[sqlx::test(fixtures("ingest"))]
+async fn a_thousand_concurrent_matches_count_exactly_a_thousand(pool: PgPool) {
+    let ids = sessions_of_a(&pool, 1000, None).await;
+    let key = api_key(&pool, "Account A").await;
+    let app = app_for_writers(&pool);
     let mut tasks = Vec::new();
     for chunk in ids.chunks(20) {
         let (app, key, chunk) = (app.clone(), key.clone(), chunk.to_vec());
@@ -159,20 +172,9 @@ async fn a_thousand_concurrent_matches_count_exactly_a_thousand(pool: PgPool) {
 /// session's).
 #[sqlx::test(fixtures("ingest"))]
 async fn concurrent_outcomes_leave_the_exact_success_rate(pool: PgPool) {
-    let ids: Vec<Uuid> = sqlx::query_scalar(
-        "INSERT INTO ai_sessions (account_id, problem_domain, matched_flow_id, confidence,
-                                  confidence_tier)
-         SELECT $1, 'Email', $2, 0.9, 'guided' FROM generate_series(1, 400) RETURNING id",
-    )
-    .bind(ACCOUNT_A)
-    .bind(FLOW_1)
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    let ids = sessions_of_a(&pool, 400, Some(FLOW_1)).await;
     let key = api_key(&pool, "Account A").await;
-    let config = flowpilot_analytics::server::config::AppConfig::for_tests();
-    let (app, _) =
-        crate::common::app_on_small_pool(&pool, 5, std::time::Duration::from_secs(60), config);
+    let app = app_for_writers(&pool);
     let mut tasks = Vec::new();
     for (n, chunk) in ids.chunks(10).enumerate() {
         let (app, key, chunk) = (app.clone(), key.clone(), chunk.to_vec());
@@ -210,28 +212,10 @@ async fn concurrent_outcomes_leave_the_exact_success_rate(pool: PgPool) {
 /// in a circle (a deadlock would abort one of them).
 #[sqlx::test(fixtures("ingest"))]
 async fn concurrent_matches_and_outcomes_of_one_flow_all_succeed(pool: PgPool) {
-    let matched: Vec<Uuid> = sqlx::query_scalar(
-        "INSERT INTO ai_sessions (account_id, problem_domain, matched_flow_id, confidence,
-                                  confidence_tier)
-         SELECT $1, 'Email', $2, 0.9, 'guided' FROM generate_series(1, 200) RETURNING id",
-    )
-    .bind(ACCOUNT_A)
-    .bind(FLOW_1)
-    .fetch_all(&pool)
-    .await
-    .unwrap();
-    let unmatched: Vec<Uuid> = sqlx::query_scalar(
-        "INSERT INTO ai_sessions (account_id, problem_domain)
-         SELECT $1, 'Email' FROM generate_series(1, 200) RETURNING id",
-    )
-    .bind(ACCOUNT_A)
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    let matched = sessions_of_a(&pool, 200, Some(FLOW_1)).await;
+    let unmatched = sessions_of_a(&pool, 200, None).await;
     let key = api_key(&pool, "Account A").await;
-    let config = flowpilot_analytics::server::config::AppConfig::for_tests();
-    let (app, _) =
-        crate::common::app_on_small_pool(&pool, 5, std::time::Duration::from_secs(60), config);
+    let app = app_for_writers(&pool);
     let mut tasks = Vec::new();
     for (outcomes, matches) in matched.chunks(10).zip(unmatched.chunks(10)) {
         let (app, key) = (app.clone(), key.clone());
