@@ -15,7 +15,7 @@ use chrono::{DateTime, Duration, Utc};
 use generator::{generate_session, random_uuid, Flow};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use std::{fmt, time::Instant};
 use uuid::Uuid;
 
@@ -169,7 +169,7 @@ async fn seed_account(
     now: DateTime<Utc>,
 ) -> Result<u64, AppError> {
     let mut rng = ChaCha8Rng::seed_from_u64(spec.rng_seed);
-    let mut tx = pool.begin().await?;
+    let mut tx = bulk_transaction(pool).await?;
     let frame = insert_frame(&mut tx, spec, password_hash, now, &mut rng).await?;
     tx.commit().await?;
     let account_id = frame.account_id;
@@ -180,12 +180,20 @@ async fn seed_account(
     }
     .await;
     if seeded.is_err() {
-        let mut tx = pool.begin().await?;
-        sqlx::query("SET LOCAL statement_timeout = 0").execute(&mut *tx).await?;
+        let mut tx = bulk_transaction(pool).await?;
         remove_accounts_named(&mut tx, &spec.name).await?;
         tx.commit().await?;
     }
     seeded
+}
+
+/// A transaction of the operator's bulk load, not a request: its COPYs and its fold take as
+/// long as the account is large (the fold of 1M sessions, seconds), beyond the connection's
+/// statement timeout.
+async fn bulk_transaction(pool: &PgPool) -> Result<Transaction<'static, Postgres>, AppError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET LOCAL statement_timeout = 0").execute(&mut *tx).await?;
+    Ok(tx)
 }
 
 /// What the sessions are generated against.
@@ -269,9 +277,7 @@ async fn write_batches(
     pool: PgPool,
     mut batches: tokio::sync::mpsc::Receiver<copy::Batch>,
 ) -> Result<(), AppError> {
-    let mut tx = pool.begin().await?;
-    // The operator's bulk load, not a request: beyond the connection's statement timeout.
-    sqlx::query("SET LOCAL statement_timeout = 0").execute(&mut *tx).await?;
+    let mut tx = bulk_transaction(&pool).await?;
     defer_rollups(&mut tx, true).await?;
     while let Some(batch) = batches.recv().await {
         copy::flush(&mut tx, batch).await?;
@@ -283,9 +289,7 @@ async fn write_batches(
 /// Folds the account's rows into its rollups once (`rebuild_rollups`, one pass grouped by day)
 /// and sets its flows' counters.
 async fn fold(pool: &PgPool, account_id: Uuid) -> Result<(), AppError> {
-    let mut tx = pool.begin().await?;
-    // The fold of 1M sessions takes seconds, beyond the connection's statement timeout.
-    sqlx::query("SET LOCAL statement_timeout = 0").execute(&mut *tx).await?;
+    let mut tx = bulk_transaction(pool).await?;
     sqlx::query("SELECT rebuild_rollups($1)").bind(account_id).execute(&mut *tx).await?;
     refresh_flow_counters(&mut tx, account_id).await?;
     tx.commit().await?;
@@ -301,8 +305,6 @@ async fn insert_frame(
     now: DateTime<Utc>,
     rng: &mut ChaCha8Rng,
 ) -> Result<Frame, AppError> {
-    // The operator's bulk load, not a request: beyond the connection's statement timeout.
-    sqlx::query("SET LOCAL statement_timeout = 0").execute(&mut *conn).await?;
     remove_accounts_named(conn, &spec.name).await?;
     // Users of these addresses may be another account's: their sessions fold as usual.
     sqlx::query("DELETE FROM users WHERE lower(email) IN (lower($1), lower($2))")
