@@ -14,7 +14,7 @@ url="$pg_base/flowpilot_lighthouse" addr=127.0.0.1:3902
 
 DATABASE_URL="$url" scripts/setup.sh
 (cd scripts/lighthouse && npm ci --no-audit --no-fund)
-cargo leptos build --release
+cargo leptos build --release --split
 node scripts/precompress.mjs target/site
 
 psql "$pg_base/postgres" -qc "DROP DATABASE IF EXISTS flowpilot_lighthouse" -c "CREATE DATABASE flowpilot_lighthouse"

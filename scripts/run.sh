@@ -11,7 +11,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 scripts/setup.sh
 echo; echo "==> Building (release)"
-cargo leptos build --release
+cargo leptos build --release --split
 node scripts/precompress.mjs target/site
 echo; echo "==> Demo data"
 target/release/flowpilot-analytics seed --demo

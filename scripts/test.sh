@@ -24,7 +24,7 @@ cargo test --features ssr --no-run
 DATABASE_URL="$pg_base/flowpilot_test" timeout 15m cargo test --features ssr
 
 echo; echo "==> End-to-end tests (Playwright, Debian Chromium)"
-cargo leptos build
+cargo leptos build --split
 node scripts/precompress.mjs target/site
 # A fresh database each run: the demo data is the tests' fixture, and a database left by an
 # older checkout may carry a migration this one has changed.

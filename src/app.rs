@@ -1,18 +1,18 @@
 use crate::pages::{
     analytics::AnalyticsLayout,
-    coverage::CoverageTab,
-    flow_quality::FlowQualityTab,
+    coverage::CoverageRoute,
+    flow_quality::FlowQualityRoute,
     login::LoginPage,
     not_found::NotFound,
-    overview::OverviewTab,
-    psa::PsaTab,
-    sessions::{SessionPage, SessionsPage},
+    overview::OverviewRoute,
+    psa::PsaRoute,
+    sessions::{SessionRoute, SessionsRoute},
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 /// The HTML document around the app. ECharts comes from our own assets, named by a `<meta>`
@@ -48,6 +48,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The routes. The tabs, the sessions list and one session are lazy routes (`LazyRoute`, built
+/// with `cargo leptos build --split`): each one's code is a `.wasm` chunk of its own, fetched
+/// when the page first shows that route — on a first load once the main `.wasm` runs, the page
+/// hydrating when they have arrived — so no page downloads every tab's code (SPEC §12). The
+/// chunks are not named in the page for preloading: on a phone that put them ahead of the
+/// first paint (Lighthouse LCP 2.1 → 2.7–2.9 s), for less blocking time (docs/BENCHMARKS.md;
+/// leptos_axum 0.8.10 means to name them itself, but finds no manifest). The layout and the
+/// sign-in page stay in the main `.wasm`: split out, they made every first load larger.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -59,12 +67,12 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=LoginPage />
                 <ParentRoute path=path!("/analytics") view=AnalyticsLayout ssr=SsrMode::Async>
-                    <Route path=path!("") view=OverviewTab ssr=SsrMode::Async />
-                    <Route path=path!("coverage") view=CoverageTab ssr=SsrMode::Async />
-                    <Route path=path!("flow-quality") view=FlowQualityTab ssr=SsrMode::Async />
-                    <Route path=path!("psa") view=PsaTab ssr=SsrMode::Async />
-                    <Route path=path!("sessions") view=SessionsPage ssr=SsrMode::Async />
-                    <Route path=path!("sessions/:id") view=SessionPage ssr=SsrMode::Async />
+                    <Route path=path!("") view={Lazy::<OverviewRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("coverage") view={Lazy::<CoverageRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("flow-quality") view={Lazy::<FlowQualityRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("psa") view={Lazy::<PsaRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("sessions") view={Lazy::<SessionsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("sessions/:id") view={Lazy::<SessionRoute>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -23,12 +23,18 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // A mark that the page now runs in the browser: clicks navigate client-side from here on
-    // (the end-to-end tests wait for it).
-    if let Some(root) =
-        web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element())
-    {
-        let _ = root.set_attribute("data-hydrated", "");
-    }
+    let Some(body) = leptos::prelude::document().body() else {
+        return;
+    };
+    // The tabs are lazy routes (their code a `.wasm` chunk of its own): the page hydrates once
+    // the current route's chunk has arrived. (An error is an executor already started.)
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    leptos::task::spawn_local(async move {
+        leptos::mount::hydrate_from_async(body, app::App).await.forget();
+        // A mark that the page now runs in the browser: clicks navigate client-side from here
+        // on (the end-to-end tests wait for it).
+        if let Some(root) = leptos::prelude::document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "");
+        }
+    });
 }

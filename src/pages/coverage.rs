@@ -17,6 +17,7 @@ use crate::{
     routes::DataSource,
 };
 use leptos::{prelude::*, server_fn::codec::GetUrl};
+use leptos_router::{lazy_route, LazyRoute};
 
 #[server(input = GetUrl, prefix = "/api/analytics", endpoint = "coverage")]
 pub async fn get_coverage(
@@ -32,6 +33,20 @@ pub async fn get_coverage(
         coverage(&pool, account, w).await
     })
     .await
+}
+
+/// The Coverage tab as a lazy route: its code is a `.wasm` chunk of its own (`app.rs`).
+pub struct CoverageRoute;
+
+#[lazy_route]
+impl LazyRoute for CoverageRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <CoverageTab /> }.into_any()
+    }
 }
 
 #[component]

@@ -20,7 +20,7 @@ use crate::{
     routes::DataSource,
 };
 use leptos::{prelude::*, server_fn::codec::GetUrl};
-use leptos_router::hooks::use_query_map;
+use leptos_router::{hooks::use_query_map, lazy_route, LazyRoute};
 use std::collections::HashSet;
 
 #[server(input = GetUrl, prefix = "/api/analytics", endpoint = "flow-quality")]
@@ -42,6 +42,20 @@ pub async fn get_flow_quality(
         async move { flow_quality(&pool, account, w, sort?).await }
     })
     .await
+}
+
+/// The Flow quality tab as a lazy route: its code is a `.wasm` chunk of its own (`app.rs`).
+pub struct FlowQualityRoute;
+
+#[lazy_route]
+impl LazyRoute for FlowQualityRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <FlowQualityTab /> }.into_any()
+    }
 }
 
 #[component]

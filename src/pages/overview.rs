@@ -19,6 +19,7 @@ use crate::{
     routes::DataSource,
 };
 use leptos::{prelude::*, server_fn::codec::GetUrl};
+use leptos_router::{lazy_route, LazyRoute};
 
 /// `period` is the raw query value ("" for the default); it is validated on the server.
 #[server(input = GetUrl, prefix = "/api/analytics", endpoint = "overview")]
@@ -36,6 +37,20 @@ pub async fn get_overview(
     })
     .await?;
     Ok(Charted { chart: charts::overview_trend(&data.daily_trend), data })
+}
+
+/// The Overview tab as a lazy route: its code is a `.wasm` chunk of its own (`app.rs`).
+pub struct OverviewRoute;
+
+#[lazy_route]
+impl LazyRoute for OverviewRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <OverviewTab /> }.into_any()
+    }
 }
 
 #[component]

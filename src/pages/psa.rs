@@ -17,6 +17,7 @@ use crate::{
     routes::DataSource,
 };
 use leptos::{prelude::*, server_fn::codec::GetUrl};
+use leptos_router::{lazy_route, LazyRoute};
 
 #[server(input = GetUrl, prefix = "/api/analytics", endpoint = "psa-metrics")]
 pub async fn get_psa_metrics(
@@ -33,6 +34,20 @@ pub async fn get_psa_metrics(
     })
     .await?;
     Ok(Charted { chart: charts::psa_trend(&data.daily_trend), data })
+}
+
+/// The PSA tab as a lazy route: its code is a `.wasm` chunk of its own (`app.rs`).
+pub struct PsaRoute;
+
+#[lazy_route]
+impl LazyRoute for PsaRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <PsaTab /> }.into_any()
+    }
 }
 
 #[component]

@@ -14,7 +14,10 @@ use crate::{
     routes,
 };
 use leptos::{prelude::*, server_fn::codec::GetUrl};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::{
+    hooks::{use_params_map, use_query_map},
+    lazy_route, LazyRoute,
+};
 
 /// A page of the view's drilled sessions: after `cursor` (older) or before `before` (newer).
 #[server(input = GetUrl, prefix = "/api/analytics", endpoint = "sessions")]
@@ -55,6 +58,20 @@ struct ListAsk {
     drill: DrillParams,
     cursor: String,
     before: String,
+}
+
+/// The sessions list as a lazy route: its code is a `.wasm` chunk of its own (`app.rs`).
+pub struct SessionsRoute;
+
+#[lazy_route]
+impl LazyRoute for SessionsRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <SessionsPage /> }.into_any()
+    }
 }
 
 #[component]
@@ -238,6 +255,20 @@ fn ticket_view(ticket: Option<String>, url: Option<String>) -> AnyView {
         .into_any(),
         (Some(ticket), None) => ticket.into_any(),
         _ => "—".into_any(),
+    }
+}
+
+/// One session as a lazy route: its code is a `.wasm` chunk of its own (`app.rs`).
+pub struct SessionRoute;
+
+#[lazy_route]
+impl LazyRoute for SessionRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <SessionPage /> }.into_any()
     }
 }
 

@@ -69,12 +69,7 @@ pub fn echarts_src(options: &LeptosOptions) -> String {
 pub fn lifetime(options: &LeptosOptions, path: &str, query: Option<&str>) -> &'static str {
     let pkg = format!("/{}/", options.site_pkg_dir);
     if let Some(name) = path.strip_prefix(&pkg) {
-        // `flowpilot-analytics.<hash>.wasm` (only a hashing build writes such names), never
-        // `flowpilot-analytics.wasm`.
-        let hashed = name
-            .strip_prefix(&format!("{}.", options.output_name))
-            .is_some_and(|rest| rest.contains('.'));
-        return if hashed { FOREVER } else { REVALIDATE };
+        return if content_named(name) { FOREVER } else { REVALIDATE };
     }
     if path == ECHARTS {
         let asked =
@@ -84,6 +79,21 @@ pub fn lifetime(options: &LeptosOptions, path: &str, query: Option<&str>) -> &'s
         return if asked.is_some() && asked == current { FOREVER } else { REVALIDATE };
     }
     REVALIDATE
+}
+
+/// Whether a file of the package is named by its content, as only a hashing build names them:
+/// `<name>.<hash>.<ext>` — the main `.js`, `.wasm` and `.css`, the split loader
+/// `__wasm_split.<hash>.js` and each route's `.wasm` chunk. Never `flowpilot-analytics.wasm`,
+/// nor the split loader's unhashed placeholder name (`__wasm_split.______________________.js`),
+/// nor anything under `snippets/` (wasm-bindgen imports those by fixed names).
+fn content_named(name: &str) -> bool {
+    if name.contains('/') {
+        return false;
+    }
+    let mut parts = name.rsplitn(3, '.');
+    let (_ext, hash, stem) = (parts.next(), parts.next(), parts.next());
+    stem.is_some_and(|s| !s.is_empty())
+        && hash.is_some_and(|h| !h.is_empty() && !h.chars().all(|c| c == '_'))
 }
 
 /// Sets the lifetime of every static file the server sends (a GET outside the API whose last

@@ -74,12 +74,18 @@ async fn the_build_step_writes_compressed_copies_and_the_server_sends_them(pool:
 #[sqlx::test(fixtures("recent_sessions"))]
 async fn hashed_files_are_kept_a_year_and_the_rest_revalidate(pool: PgPool) {
     let site = std::env::temp_dir().join(format!("flowpilot-site-{}", uuid::Uuid::new_v4()));
-    for dir in ["pkg", "vendor"] {
+    for dir in ["pkg/snippets/lib-1a2b", "vendor"] {
         std::fs::create_dir_all(site.join(dir)).unwrap();
     }
     for file in [
         "pkg/flowpilot-analytics.Ab3-x_9.wasm",
         "pkg/flowpilot-analytics.wasm",
+        // What `--split` adds: the loader and a route's chunk, as a hashing build names them
+        // and as a build without hashing does.
+        "pkg/__wasm_split.Qx7_k-2.js",
+        "pkg/__wasm_split.______________________.js",
+        "pkg/overview_route_view_1.Zz9-a_B.wasm",
+        "pkg/snippets/lib-1a2b/inline0.js",
         "vendor/echarts.min.js",
         "favicon.svg",
     ] {
@@ -112,6 +118,14 @@ async fn hashed_files_are_kept_a_year_and_the_rest_revalidate(pool: PgPool) {
     let revalidate = Some(assets::REVALIDATE.to_owned());
     assert_eq!(lifetime("/pkg/flowpilot-analytics.Ab3-x_9.wasm".into()).await, forever);
     assert_eq!(lifetime("/pkg/flowpilot-analytics.wasm".into()).await, revalidate);
+    assert_eq!(lifetime("/pkg/__wasm_split.Qx7_k-2.js".into()).await, forever);
+    assert_eq!(lifetime("/pkg/overview_route_view_1.Zz9-a_B.wasm".into()).await, forever);
+    assert_eq!(
+        lifetime("/pkg/__wasm_split.______________________.js".into()).await,
+        revalidate,
+        "the loader's placeholder name is the same whatever it holds"
+    );
+    assert_eq!(lifetime("/pkg/snippets/lib-1a2b/inline0.js".into()).await, revalidate);
     assert_eq!(lifetime(format!("/vendor/echarts.min.js?v={src}")).await, forever);
     assert_eq!(lifetime("/vendor/echarts.min.js?v=0123456789abcdef".into()).await, revalidate);
     assert_eq!(lifetime("/vendor/echarts.min.js".into()).await, revalidate);
