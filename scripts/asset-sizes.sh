@@ -41,7 +41,7 @@ full=node_modules/echarts/dist/echarts.min.js
   echo "| asset | raw | gzip -9 | brotli | budget (gzip) |"
   echo "|---|---|---|---|---|"
   echo "| hydrate \`.wasm\`: the main module | $(sizes "$wasm") | $(kb 250000) |"
-  # Each lazy route's chunks (app.rs), which its first load fetches beside the main module.
+  # Each lazy route's chunks (app.rs), which its first load fetches after the main module.
   node -e 'for (const [r, c] of Object.entries(require(process.argv[1]))) console.log(r, ...c)' \
     "$PWD/$manifest" | sort | while read -r route chunks; do
     files=()

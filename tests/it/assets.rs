@@ -85,6 +85,7 @@ async fn hashed_files_are_kept_a_year_and_the_rest_revalidate(pool: PgPool) {
         "pkg/__wasm_split.Qx7_k-2.js",
         "pkg/__wasm_split.______________________.js",
         "pkg/overview_route_view_1.Zz9-a_B.wasm",
+        "pkg/chunk_7.wasm",
         "pkg/snippets/lib-1a2b/inline0.js",
         "vendor/echarts.min.js",
         "favicon.svg",
@@ -125,6 +126,7 @@ async fn hashed_files_are_kept_a_year_and_the_rest_revalidate(pool: PgPool) {
         revalidate,
         "the loader's placeholder name is the same whatever it holds"
     );
+    assert_eq!(lifetime("/pkg/chunk_7.wasm".into()).await, revalidate);
     assert_eq!(lifetime("/pkg/snippets/lib-1a2b/inline0.js".into()).await, revalidate);
     assert_eq!(lifetime(format!("/vendor/echarts.min.js?v={src}")).await, forever);
     assert_eq!(lifetime("/vendor/echarts.min.js?v=0123456789abcdef".into()).await, revalidate);
