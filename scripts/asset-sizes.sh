@@ -21,11 +21,13 @@ kb() { awk -v b="$1" 'BEGIN { printf "%.0f KB", b / 1000 }'; }
 # The build's content-hashed names (hash-files): the main .wasm and the split manifest.
 wasm=$(ls target/site/pkg/flowpilot-analytics.*.wasm | head -n 1)
 manifest=$(ls target/site/pkg/__wasm_split_manifest.*.json | head -n 1)
-# "raw | gzip | brotli" of several files, summed.
-sizes_of() {
+# Each .wasm of the package measured once (chunks are shared between routes), then summed.
+declare -A measured
+for file in target/site/pkg/*.wasm; do measured[$file]=$(sizes "$file" | tr -d ' '); done
+sizes_of() { # files → "raw | gzip | brotli", summed
   local raw=0 gz=0 br=0 r g b
   for file in "$@"; do
-    IFS='|' read -r r g b <<<"$(sizes "$file" | tr -d ' ')"
+    IFS='|' read -r r g b <<<"${measured[$file]}"
     raw=$((raw + r)) gz=$((gz + g)) br=$((br + b))
   done
   echo "$raw | $gz | $br"
@@ -40,7 +42,7 @@ full=node_modules/echarts/dist/echarts.min.js
   echo
   echo "| asset | raw | gzip -9 | brotli | budget (gzip) |"
   echo "|---|---|---|---|---|"
-  echo "| hydrate \`.wasm\`: the main module | $(sizes "$wasm") | $(kb 250000) |"
+  echo "| hydrate \`.wasm\`: the main module | $(sizes_of "$wasm") | $(kb 250000) |"
   # Each lazy route's chunks (app.rs), which its first load fetches after the main module.
   node -e 'for (const [r, c] of Object.entries(require(process.argv[1]))) console.log(r, ...c)' \
     "$PWD/$manifest" | sort | while read -r route chunks; do
